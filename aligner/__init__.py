@@ -1,0 +1,4 @@
+"""aligner: Indonesian–English sentence alignment with multilingual embeddings."""
+from __future__ import annotations
+
+__version__ = "0.1.0"
