@@ -1,0 +1,118 @@
+"""Sentence alignment from embeddings: band selection, banded DP, confidences."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from .band import band_around, block_sums, full_band
+from .base import Bead
+from .confidence import Calibration
+from .dp import banded_dp, pair_types
+from .scoring import PairScorer, ScoringParams
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    """How to align: bead sizes, gain weights, calibration and the size of the search band."""
+
+    max_align: int = 4
+    params: ScoringParams = field(default_factory=ScoringParams)
+    calibration: Calibration = field(default_factory=Calibration)
+    full_dp_cells: int = 300_000
+    """Documents up to this many grid cells get the exact full DP; larger ones a coarse pass + band."""
+    coarse_cells: int = 40_000
+    """Target grid size of the coarse pass."""
+    band_radius: int = 24
+    """Minimum half-width of the fine band around the coarse path, in sentences."""
+
+
+def align_embeddings(
+    src_emb: np.ndarray,
+    tgt_emb: np.ndarray,
+    src_len: Optional[np.ndarray] = None,
+    tgt_len: Optional[np.ndarray] = None,
+    src_par: Optional[np.ndarray] = None,
+    tgt_par: Optional[np.ndarray] = None,
+    config: AlignConfig = AlignConfig(),
+) -> list[Bead]:
+    """Align two documents given unit sentence embeddings; every sentence ends in exactly one bead.
+
+    ``*_len`` are character lengths (default 1 each), ``*_par`` paragraph numbers (default 0).
+    """
+    n, m = len(src_emb), len(tgt_emb)
+    src_len = np.ones(n) if src_len is None else np.asarray(src_len, dtype=float)
+    tgt_len = np.ones(m) if tgt_len is None else np.asarray(tgt_len, dtype=float)
+    src_par = np.zeros(n, dtype=np.int64) if src_par is None else np.asarray(src_par)
+    tgt_par = np.zeros(m, dtype=np.int64) if tgt_par is None else np.asarray(tgt_par)
+    if n == 0 or m == 0:
+        return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
+    types = pair_types(config.max_align)
+    scorer = PairScorer(src_emb, tgt_emb, src_len, tgt_len, src_par, tgt_par, types, config.params)
+    lo, hi = _band(src_emb, tgt_emb, src_len, tgt_len, src_par, tgt_par, config)
+    best_src = np.full(n, -np.inf)
+    best_tgt = np.full(m, -np.inf)
+
+    def row_gains(i: int, jlo: int, jhi: int) -> np.ndarray:
+        gains = scorer.row_gains(i, jlo, jhi)
+        one_one = scorer.similarity(i, jlo, jhi)[0]
+        valid = ~np.isnan(one_one)
+        if valid.any():
+            best_src[i - 1] = max(best_src[i - 1], np.nanmax(one_one))
+            js = np.arange(jlo, jhi + 1)[valid] - 1
+            np.maximum.at(best_tgt, js, one_one[valid])
+        return gains
+
+    p = config.params
+    spans = banded_dp(lo, hi, types, row_gains, np.full(n, p.skip_gain), np.full(m, p.skip_gain))
+    cal = config.calibration
+    beads = []
+    for i0, i1, j0, j1 in spans:
+        src, tgt = tuple(range(i0, i1)), tuple(range(j0, j1))
+        if src and tgt:
+            score = float(cal.pair(scorer.bead_similarity(i0, i1, j0, j1)))
+        elif src:
+            score = float(cal.unaligned(best_src[i0]))
+        else:
+            score = float(cal.unaligned(best_tgt[j0]))
+        beads.append(Bead(src, tgt, round(score, 6)))
+    return beads
+
+
+def _band(src_emb, tgt_emb, src_len, tgt_len, src_par, tgt_par, config: AlignConfig):
+    """Full grid for small inputs; otherwise a corridor around the alignment of sentence blocks."""
+    n, m = len(src_emb), len(tgt_emb)
+    if (n + 1) * (m + 1) <= config.full_dp_cells:
+        return full_band(n, m)
+    factor = int(np.ceil(np.sqrt((n + 1) * (m + 1) / config.coarse_cells)))
+    log.debug("coarse pass: %dx%d sentences in blocks of %d", n, m, factor)
+
+    def blocks(emb, length, par):
+        sums = block_sums(emb.astype(np.float64), factor)
+        sums /= np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+        return sums.astype(np.float32), block_sums(length, factor), par[::factor]
+
+    cs, cl, cp = blocks(src_emb, src_len, src_par)
+    ts, tl, tp = blocks(tgt_emb, tgt_len, tgt_par)
+    coarse_config = AlignConfig(
+        max_align=2, params=config.params, full_dp_cells=config.full_dp_cells,
+        coarse_cells=config.coarse_cells, band_radius=config.band_radius,
+    )
+    coarse = align_embeddings(cs, ts, cl, tl, cp, tp, coarse_config)
+    rects = _bead_rects(coarse)
+    radius = max(config.band_radius, 2 * factor)
+    return band_around(rects, factor, n, m, radius)
+
+
+def _bead_rects(beads: list[Bead]) -> list[tuple[int, int, int, int]]:
+    """Convert beads to ``(i0, i1, j0, j1)`` spans, giving empty sides their position."""
+    rects, i, j = [], 0, 0
+    for b in beads:
+        i1, j1 = i + len(b.src), j + len(b.tgt)
+        rects.append((i, i1, j, j1))
+        i, j = i1, j1
+    return rects

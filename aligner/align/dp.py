@@ -1,0 +1,98 @@
+"""Monotonic banded dynamic programming over bead types.
+
+The DP maximises the summed gain of beads. Row ``i`` holds cells ``(i, j)`` for ``j`` in
+``[lo[i], hi[i]]``: "``i`` source and ``j`` target sentences consumed". Memory and time are
+proportional to the band's area, so a narrow band keeps long documents linear.
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+
+RowGains = Callable[[int, int, int], np.ndarray]
+"""``row_gains(i, jlo, jhi)`` → array ``(len(pair_types), jhi - jlo + 1)``: gain of a pair bead
+of each type ending at ``(i, j)``; ``-inf`` where the bead is impossible."""
+
+NEG = -np.inf
+
+
+def pair_types(max_align: int) -> list[tuple[int, int]]:
+    """Bead types with sentences on both sides: 1-1, then 1-k and k-1 up to ``max_align``, then 2-2."""
+    types = [(1, 1)]
+    for k in range(2, max_align + 1):
+        types += [(1, k), (k, 1)]
+    if max_align >= 2:
+        types.append((2, 2))
+    return types
+
+
+def banded_dp(
+    lo: np.ndarray,
+    hi: np.ndarray,
+    types: Sequence[tuple[int, int]],
+    row_gains: RowGains,
+    skip_src: np.ndarray,
+    skip_tgt: np.ndarray,
+) -> list[tuple[int, int, int, int]]:
+    """Best monotonic path from ``(0, 0)`` to ``(n, m)``; returns beads as ``(i0, i1, j0, j1)`` spans.
+
+    ``types`` are the pair bead types; 1-0 and 0-1 beads are always allowed, with per-sentence
+    gains ``skip_src`` (length n) and ``skip_tgt`` (length m). ``lo``/``hi`` (length n + 1,
+    non-decreasing, ``lo[0] == 0``, ``hi[n] == m``) bound each row's target range.
+    """
+    n = len(lo) - 1
+    m = int(hi[-1])
+    skip_cum = np.concatenate([[0.0], np.cumsum(skip_tgt, dtype=np.float64)])
+    all_types = [(1, 0)] + list(types)
+    n_types = len(all_types)
+    vertical = n_types  # back-pointer code of a 0-1 bead
+    D: list[np.ndarray] = []
+    BP: list[np.ndarray] = []
+    for i in range(n + 1):
+        jlo, jhi = int(lo[i]), int(hi[i])
+        js = np.arange(jlo, jhi + 1)
+        best = np.full(len(js), NEG)
+        bp = np.full(len(js), -1, dtype=np.int8)
+        if i == 0 and jlo == 0:
+            best[0] = 0.0
+        if i > 0:
+            gains = row_gains(i, jlo, jhi)
+            for t, (a, b) in enumerate(all_types):
+                if a > i:
+                    continue
+                prev, plo = D[i - a], int(lo[i - a])
+                idx = js - b - plo
+                ok = (idx >= 0) & (idx < len(prev))
+                if not ok.any():
+                    continue
+                gain = skip_src[i - 1] if t == 0 else gains[t - 1]
+                cand = np.where(ok, prev[np.clip(idx, 0, len(prev) - 1)], NEG) + gain
+                better = cand > best
+                best = np.where(better, cand, best)
+                bp[better] = t
+        # 0-1 beads inside the row: best[j] = max_k (best[k] + sum skip_tgt[k:j]).
+        c = skip_cum[jlo : jhi + 1]
+        scanned = np.maximum.accumulate(best - c) + c
+        from_left = scanned > best + 1e-12
+        if from_left.any():
+            best = np.where(from_left, scanned, best)
+            bp[from_left] = vertical
+        D.append(best)
+        BP.append(bp)
+    if not np.isfinite(D[n][m - int(lo[n])]):
+        raise RuntimeError("alignment band does not reach the end of both documents")
+    return _trace(BP, lo, all_types, n, m, vertical)
+
+
+def _trace(BP, lo, all_types, n, m, vertical) -> list[tuple[int, int, int, int]]:
+    """Follow back-pointers from ``(n, m)`` to ``(0, 0)``."""
+    beads = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        t = int(BP[i][j - int(lo[i])])
+        a, b = (0, 1) if t == vertical else all_types[t]
+        beads.append((i - a, i, j - b, j))
+        i, j = i - a, j - b
+    beads.reverse()
+    return beads

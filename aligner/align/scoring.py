@@ -1,0 +1,161 @@
+"""Bead gains for the DP: normalised window similarity, bead-size priors, length and paragraph terms.
+
+Raw cosine is not comparable across sentences (for e5, unrelated pairs already score ~0.77), so
+each window's similarity is taken relative to its mean similarity to the whole other side, the
+way vecalign normalises against random sentences. ``mean_other`` is one vector per side, so the
+baseline of any window is a single dot product.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .windows import window_crosses, window_embeddings, window_lengths
+
+
+@dataclass(frozen=True)
+class ScoringParams:
+    """Tunable weights of the bead gain (see ``PairScorer.row_gains``)."""
+
+    threshold: float = 0.3
+    """Relative similarity above which pairing beats leaving both sides unaligned."""
+    scale_quantile: float = 0.5
+    """Quantile of the sentences' best similarities taken as the document's "translation" level."""
+    min_scale: float = 0.035
+    """Floor of that level, so that unrelated documents do not look like translations."""
+    size_weight: float = 0.5
+    """A bead's similarity counts ``size_weight * (a + b)`` times: bigger beads cover more text."""
+    type_penalty: dict = field(default_factory=lambda: {(1, 1): 0.0, (1, 2): 0.2, (2, 1): 0.2, (2, 2): 5.0})
+    extra_penalty_per_sentence: float = 0.3
+    """Penalty per sentence beyond two on the larger side (1-3, 4-1, ...)."""
+    length_weight: float = 0.2
+    """Weight of the squared deviation of log(target chars / source chars) from its expected value."""
+    length_log_ratio: float = -0.2
+    """Expected log(target chars / source chars): English runs shorter than Indonesian."""
+    paragraph_bonus: float = 0.1
+    """Gain for a bead boundary that falls on a paragraph boundary on both sides."""
+    paragraph_cross_penalty: float = 0.5
+    """Penalty for merging sentences of different paragraphs into one side of a bead."""
+    skip_gain: float = 0.0
+    """Gain of leaving one sentence unaligned."""
+
+    def penalty(self, a: int, b: int) -> float:
+        """Prior penalty of an a-b bead."""
+        if (a, b) in self.type_penalty:
+            return self.type_penalty[(a, b)]
+        return self.type_penalty.get((1, 2), 0.0) + self.extra_penalty_per_sentence * (max(a, b) - 2)
+
+
+class PairScorer:
+    """Computes DP gains of pair beads from sentence embeddings of both sides."""
+
+    def __init__(
+        self,
+        src_emb: np.ndarray,
+        tgt_emb: np.ndarray,
+        src_len: np.ndarray,
+        tgt_len: np.ndarray,
+        src_par: np.ndarray,
+        tgt_par: np.ndarray,
+        types: list[tuple[int, int]],
+        params: ScoringParams,
+    ) -> None:
+        self.types = types
+        self.params = params
+        k = max(max(a, b) for a, b in types)
+        self.max_size = k
+        self.src_win = window_embeddings(src_emb, k)
+        self.tgt_win = window_embeddings(tgt_emb, k)
+        src_mean = src_emb.mean(axis=0) if len(src_emb) else np.zeros(src_emb.shape[1])
+        tgt_mean = tgt_emb.mean(axis=0) if len(tgt_emb) else np.zeros(tgt_emb.shape[1])
+        self.src_base = self.src_win @ tgt_mean.astype(np.float32)  # (k, n+1)
+        self.tgt_base = self.tgt_win @ src_mean.astype(np.float32)  # (k, m+1)
+        self.scale = document_scale(
+            src_emb, tgt_emb, self.src_base[0, 1:], self.tgt_base[0, 1:], params.scale_quantile, params.min_scale
+        )
+        self.src_loglen = np.log(window_lengths(src_len, k) + 10.0)
+        self.tgt_loglen = np.log(window_lengths(tgt_len, k) + 10.0)
+        self.src_cross = window_crosses(src_par, k)
+        self.tgt_cross = window_crosses(tgt_par, k)
+        self.src_boundary = _boundaries(src_par)
+        self.tgt_boundary = _boundaries(tgt_par)
+        self._a = np.array([a for a, _ in types])
+        self._b = np.array([b for _, b in types])
+        self._weight = params.size_weight * (self._a + self._b)
+        self._penalty = np.array([params.penalty(a, b) for a, b in types])
+
+    def similarity(self, i: int, jlo: int, jhi: int) -> np.ndarray:
+        """Relative similarity ``(len(types), jhi - jlo + 1)`` of beads ending at ``(i, j)``; NaN if invalid.
+
+        Cosine minus the mean of both windows' similarities to the other side, divided by the
+        document's translation level (``self.scale``): about 1 for a typical translation, 0 for noise.
+        """
+        js = np.arange(jlo, jhi + 1)
+        out = np.full((len(self.types), len(js)), np.nan)
+        src_vecs = self.src_win[:, i]  # (k, d)
+        tgt_vecs = self.tgt_win[:, jlo : jhi + 1]  # (k, w, d)
+        cos = np.einsum("bwd,ad->abw", tgt_vecs, src_vecs)  # (k_a, k_b, w)
+        for t, (a, b) in enumerate(self.types):
+            if a > i:
+                continue
+            valid = js >= b
+            sim = cos[a - 1, b - 1] - 0.5 * (self.src_base[a - 1, i] + self.tgt_base[b - 1, jlo : jhi + 1])
+            out[t] = np.where(valid, sim, np.nan)
+        return out / self.scale
+
+    def row_gains(self, i: int, jlo: int, jhi: int) -> np.ndarray:
+        """DP gains of pair beads ending at ``(i, j)`` for ``j`` in ``[jlo, jhi]``; ``-inf`` if invalid."""
+        p = self.params
+        sim = self.similarity(i, jlo, jhi)
+        gain = self._weight[:, None] * (sim - p.threshold) - self._penalty[:, None]
+        a_idx, b_idx = self._a - 1, self._b - 1
+        dlen = self.tgt_loglen[b_idx, jlo : jhi + 1] - self.src_loglen[a_idx, i][:, None] - p.length_log_ratio
+        gain -= p.length_weight * dlen**2
+        cross = self.src_cross[a_idx, i][:, None] | self.tgt_cross[b_idx, jlo : jhi + 1]
+        gain -= p.paragraph_cross_penalty * cross
+        gain += p.paragraph_bonus * (self.src_boundary[i] & self.tgt_boundary[jlo : jhi + 1])[None, :]
+        return np.where(np.isnan(gain), -np.inf, gain)
+
+    def bead_similarity(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        """Relative similarity of the pair bead ``[i0, i1) x [j0, j1)`` (sizes up to ``max_size``)."""
+        a, b = i1 - i0, j1 - j0
+        cos = float(self.src_win[a - 1, i1] @ self.tgt_win[b - 1, j1])
+        return (cos - 0.5 * (self.src_base[a - 1, i1] + self.tgt_base[b - 1, j1])) / self.scale
+
+
+def _boundaries(paragraphs: np.ndarray) -> np.ndarray:
+    """``B[i]`` (length n + 1) is True where a paragraph ends before sentence ``i`` (and at both ends)."""
+    n = len(paragraphs)
+    out = np.ones(n + 1, dtype=bool)
+    if n > 1:
+        out[1:n] = paragraphs[1:] != paragraphs[:-1]
+    return out
+
+
+def document_scale(
+    src_emb: np.ndarray,
+    tgt_emb: np.ndarray,
+    src_base: np.ndarray,
+    tgt_base: np.ndarray,
+    quantile: float,
+    floor: float,
+    sample: int = 2000,
+) -> float:
+    """Typical normalised similarity of a sentence to its best match in the other document.
+
+    Documents differ in how alike their sentences are (a Bible chapter's verses are closer to each
+    other than a news page's), so gains are measured against this level. At most ``sample``
+    evenly spaced rows/columns are used, keeping the cost linear in document length.
+    """
+    def best(a, b, base_a, base_b):
+        rows = np.linspace(0, len(a) - 1, min(len(a), sample)).astype(int)
+        out = np.empty(len(rows))
+        for k in range(0, len(rows), 512):
+            chunk = rows[k : k + 512]
+            sims = a[chunk] @ b.T - 0.5 * (base_a[chunk, None] + base_b[None, :])
+            out[k : k + 512] = sims.max(axis=1)
+        return out
+
+    bests = np.concatenate([best(src_emb, tgt_emb, src_base, tgt_base), best(tgt_emb, src_emb, tgt_base, src_base)])
+    return max(float(np.quantile(bests, quantile)), floor)

@@ -1,0 +1,49 @@
+"""Window embeddings for multi-sentence beads, built from sentence embeddings.
+
+A window of k consecutive sentences is embedded as the normalised sum of its sentence vectors, so
+encoding stays one pass over the sentences instead of one pass per window size.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def window_embeddings(emb: np.ndarray, max_size: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """Return ``W`` of shape ``(max_size, n + 1, d)``: ``W[k-1, e]`` embeds sentences ``[e-k, e)``.
+
+    Rows whose window would start before 0 are zero. ``weights`` (one per sentence) scale each
+    vector before summing, e.g. to favour longer sentences the way mean pooling over the
+    concatenated text would.
+    """
+    n, d = emb.shape
+    vecs = emb if weights is None else emb * weights[:, None]
+    prefix = np.zeros((n + 1, d), dtype=np.float64)
+    np.cumsum(vecs, axis=0, out=prefix[1:])
+    out = np.zeros((max_size, n + 1, d), dtype=np.float32)
+    for k in range(1, max_size + 1):
+        if k > n:
+            break
+        sums = prefix[k:] - prefix[:-k]
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        out[k - 1, k:] = sums / np.maximum(norms, 1e-12)
+    return out
+
+
+def window_lengths(lengths: np.ndarray, max_size: int) -> np.ndarray:
+    """Return ``L`` of shape ``(max_size, n + 1)``: ``L[k-1, e]`` sums lengths of ``[e-k, e)`` (0 if invalid)."""
+    n = len(lengths)
+    prefix = np.zeros(n + 1, dtype=np.float64)
+    np.cumsum(lengths, out=prefix[1:])
+    out = np.zeros((max_size, n + 1), dtype=np.float64)
+    for k in range(1, min(max_size, n) + 1):
+        out[k - 1, k:] = prefix[k:] - prefix[:-k]
+    return out
+
+
+def window_crosses(paragraphs: np.ndarray, max_size: int) -> np.ndarray:
+    """Return ``X`` of shape ``(max_size, n + 1)``: True where window ``[e-k, e)`` spans two paragraphs."""
+    n = len(paragraphs)
+    out = np.zeros((max_size, n + 1), dtype=bool)
+    for k in range(2, min(max_size, n) + 1):
+        out[k - 1, k:] = paragraphs[k - 1 :] != paragraphs[: n - k + 1]
+    return out

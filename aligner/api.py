@@ -1,0 +1,90 @@
+"""The public Python API: ``align`` texts or files and get an ``AlignmentResult``."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Optional, Union
+
+import numpy as np
+
+from .align.aligner import AlignConfig, align_embeddings
+from .embed import load_embedder
+from .embed.base import Embedder, ProgressCallback
+from .read import read_text
+from .result import AlignmentResult
+from .segment import get_splitter, segment_lines, segment_text
+from .segment.base import Sentence
+
+log = logging.getLogger(__name__)
+
+ModelSpec = Union[str, Embedder, None]
+
+
+def split(text: str, lang: str, segmented: bool = False) -> list[Sentence]:
+    """Split a document into sentences (or take its lines as they are when ``segmented``)."""
+    return segment_lines(text) if segmented else segment_text(text, get_splitter(lang))
+
+
+def align(
+    src_text: str,
+    tgt_text: str,
+    *,
+    src_lang: str = "id",
+    tgt_lang: str = "en",
+    segmented: bool = False,
+    model: ModelSpec = None,
+    device: Optional[str] = None,
+    max_align: int = 4,
+    config: Optional[AlignConfig] = None,
+    progress: Optional[ProgressCallback] = None,
+) -> AlignmentResult:
+    """Split, embed and align two documents; every sentence of both ends in exactly one bead.
+
+    ``model`` is a loaded ``Embedder``, a sentence-transformers name or folder, or None for the
+    bundled multilingual-e5-small. Pass a loaded embedder when aligning many documents.
+    """
+    embedder = model if model is not None and not isinstance(model, str) else load_embedder(model, device=device)
+    src = split(src_text, src_lang, segmented)
+    tgt = split(tgt_text, tgt_lang, segmented)
+    config = config or AlignConfig(max_align=max_align)
+    if config.max_align != max_align and max_align != 4:
+        config = AlignConfig(**{**config.__dict__, "max_align": max_align})
+    beads = align_sentences(src, tgt, embedder, config, progress)
+    return AlignmentResult(src, tgt, beads, src_lang, tgt_lang, model=getattr(embedder, "name", ""))
+
+
+def align_sentences(
+    src: list[Sentence],
+    tgt: list[Sentence],
+    embedder: Embedder,
+    config: AlignConfig = AlignConfig(),
+    progress: Optional[ProgressCallback] = None,
+):
+    """Embed already split sentences (both sides in one encoder pass) and align them."""
+    texts = [s.text for s in src] + [s.text for s in tgt]
+    emb = embedder.encode(texts, progress=progress) if texts else np.zeros((0, embedder.dim), np.float32)
+    src_emb, tgt_emb = emb[: len(src)], emb[len(src) :]
+    return align_embeddings(
+        src_emb,
+        tgt_emb,
+        np.array([len(s.text) for s in src], dtype=float),
+        np.array([len(s.text) for s in tgt], dtype=float),
+        np.array([s.paragraph for s in src], dtype=np.int64),
+        np.array([s.paragraph for s in tgt], dtype=np.int64),
+        config,
+    )
+
+
+def align_files(
+    src_path: Union[str, Path],
+    tgt_path: Union[str, Path],
+    *,
+    encoding: Optional[str] = None,
+    **kwargs,
+) -> AlignmentResult:
+    """Read two text files (UTF-8 unless ``encoding`` says otherwise) and ``align`` them."""
+    src_text = read_text(src_path, encoding=encoding)
+    tgt_text = read_text(tgt_path, encoding=encoding)
+    result = align(src_text, tgt_text, **kwargs)
+    result.meta.update(src_path=str(src_path), tgt_path=str(tgt_path))
+    return result

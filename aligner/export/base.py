@@ -1,0 +1,329 @@
+"""Exporter interface, shared helpers and the atomic ``write_alignment`` entry point.
+
+Each output format lives in its own module (``tmx``, ``delimited``, ``beads``) and registers an
+:class:`Exporter` under its file suffixes; :func:`write_alignment` picks one by the output path's
+extension and writes atomically (temporary file in the same folder, fsync, ``os.replace``).
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import os
+import re
+import stat
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator, Optional, Protocol, TextIO, Union
+
+from .. import __version__
+from ..errors import ExportError
+from .langcodes import to_lang_code
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..align.base import Bead
+    from ..result import AlignmentResult
+
+logger = logging.getLogger(__name__)
+
+#: Row status values (CSV ``status`` column).
+ALIGNED = "aligned"
+BELOW_MIN_SCORE = "below_min_score"
+UNALIGNED = "unaligned"
+
+# Characters XML 1.0 cannot carry (Char production): C0 controls other than TAB/LF/CR,
+# lone surrogates, U+FFFE and U+FFFF.
+_XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@dataclass
+class ExportOptions:
+    """What to write besides the alignment itself.
+
+    Language codes are normalised with :func:`to_lang_code` (``"id"`` → ``"id-ID"``,
+    ``"en"`` → ``"en-US"``). ``min_score``: pairs scoring below it are left out of the TMX and
+    marked ``below_min_score`` in CSV/TSV. ``doc_id``: optional document id, added to TMX
+    ``tuid``\\ s and as an ``x-aligner-doc`` prop. ``creation_date``: TMX header date (UTC now when
+    None; a naive datetime is taken as UTC).
+    """
+
+    src_lang: str = "id-ID"
+    tgt_lang: str = "en-US"
+    min_score: Optional[float] = None
+    tool_name: str = "aligner"
+    tool_version: str = __version__
+    doc_id: Optional[str] = None
+    creation_date: Optional[datetime] = None
+
+    def __post_init__(self) -> None:
+        self.src_lang = to_lang_code(self.src_lang)
+        self.tgt_lang = to_lang_code(self.tgt_lang)
+        if self.min_score is not None:
+            try:
+                value = float(self.min_score)
+            except (TypeError, ValueError):
+                raise ExportError(f"min score must be a number, got {self.min_score!r}") from None
+            if math.isnan(value):
+                raise ExportError("min score must be a number, got NaN")
+            self.min_score = value
+        if self.doc_id is not None:
+            self.doc_id = str(self.doc_id)
+
+
+@dataclass
+class ExportStats:
+    """What an export wrote and what it left out.
+
+    ``pairs_written``: beads with both sides present, non-empty and at or above ``min_score``
+    (the ``<tu>``\\ s of a TMX; rows with status ``aligned`` in CSV). ``below_min_score``: pairs
+    under ``min_score``. ``unaligned_src``/``unaligned_tgt``: sentences in 1-0/0-1 beads.
+    ``empty_skipped``: pairs with a side that is empty (after sanitising), never written as a
+    ``<tu>``. ``control_chars_removed``: XML-illegal characters dropped from texts.
+    ``rows_written``: records in the file (``<tu>``\\ s, CSV data rows, bead lines).
+    """
+
+    pairs_written: int = 0
+    below_min_score: int = 0
+    unaligned_src: int = 0
+    unaligned_tgt: int = 0
+    control_chars_removed: int = 0
+    empty_skipped: int = 0
+    rows_written: int = 0
+    path: Optional[Path] = None
+    format: str = ""
+
+
+class Exporter(Protocol):
+    """One output format: writes an alignment to an open text stream."""
+
+    name: str
+    suffixes: tuple[str, ...]
+
+    def write(self, result: "AlignmentResult", stream: TextIO, options: ExportOptions) -> ExportStats:
+        """Write ``result`` to ``stream`` (opened with ``newline=""``) and return what was written."""
+        ...
+
+
+#: Registered exporters by lower-case file suffix (``".tmx"`` → exporter).
+EXPORTERS: dict[str, Exporter] = {}
+
+
+def register(exporter: Exporter) -> Exporter:
+    """Register ``exporter`` under each of its suffixes; returns it."""
+    for suffix in exporter.suffixes:
+        EXPORTERS[suffix.lower()] = exporter
+    return exporter
+
+
+def supported_suffixes() -> list[str]:
+    """Sorted list of the file extensions an alignment can be written to."""
+    return sorted(EXPORTERS)
+
+
+def exporter_for(path: Union[str, os.PathLike]) -> Exporter:
+    """The exporter for ``path``'s extension (case-insensitive); ExportError when unknown."""
+    suffix = Path(path).suffix.lower()
+    try:
+        return EXPORTERS[suffix]
+    except KeyError:
+        shown = suffix or "no extension"
+        raise ExportError(
+            f"cannot write {os.fspath(path)}: unsupported output format ({shown}); "
+            f"use one of {', '.join(supported_suffixes())}"
+        ) from None
+
+
+def sanitise(text: str) -> tuple[str, int]:
+    """Remove characters XML 1.0 cannot carry; return the clean text and how many were removed."""
+    return _XML_ILLEGAL.subn("", text)
+
+
+@dataclass
+class Row:
+    """One bead ready to write: texts (sanitised, sentences joined by one space) and status."""
+
+    bead: "Bead"
+    src_text: str
+    tgt_text: str
+    status: str
+    removed: int = 0
+
+
+def _side_text(sentences: list, indexes: tuple[int, ...], side: str, clean: bool) -> tuple[str, int]:
+    parts: list[str] = []
+    removed = 0
+    for i in indexes:
+        if not 0 <= i < len(sentences):
+            raise ExportError(
+                f"alignment refers to {side} sentence {i} but there are only {len(sentences)}"
+            )
+        text = sentences[i].text
+        if clean:
+            text, n = sanitise(text)
+            removed += n
+        if text:
+            parts.append(text)
+    return " ".join(parts), removed
+
+
+def is_below(score: float, options: ExportOptions) -> bool:
+    """True when ``options.min_score`` is set and ``score`` is under it (NaN counts as under)."""
+    return options.min_score is not None and not (score >= options.min_score)
+
+
+def iter_rows(
+    result: "AlignmentResult", options: ExportOptions, stats: ExportStats, texts: bool = True
+) -> Iterator[Row]:
+    """Yield one :class:`Row` per bead in document order, updating the counters of ``stats``.
+
+    Status: ``unaligned`` for 1-0/0-1 beads and for pairs with a side empty after sanitising
+    (counted in ``empty_skipped``), ``below_min_score`` for pairs under ``options.min_score``,
+    ``aligned`` otherwise. With ``texts=False`` no text is built (only indexes are checked).
+    """
+    for bead in result.beads:
+        src, n_src = _side_text(result.src_sentences, bead.src, "source", texts)
+        tgt, n_tgt = _side_text(result.tgt_sentences, bead.tgt, "target", texts)
+        removed = n_src + n_tgt
+        stats.control_chars_removed += removed
+        if not bead.is_pair:
+            stats.unaligned_src += len(bead.src)
+            stats.unaligned_tgt += len(bead.tgt)
+            status = UNALIGNED
+        elif texts and (not src.strip() or not tgt.strip()):
+            stats.empty_skipped += 1
+            status = UNALIGNED
+        elif is_below(bead.score, options):
+            stats.below_min_score += 1
+            status = BELOW_MIN_SCORE
+        else:
+            stats.pairs_written += 1
+            status = ALIGNED
+        yield Row(bead=bead, src_text=src, tgt_text=tgt, status=status, removed=removed)
+
+
+def format_score(score: float) -> str:
+    """Score with three decimals, as written in every format."""
+    return f"{score:.3f}"
+
+
+def format_indexes(indexes: tuple[int, ...]) -> str:
+    """Sentence indexes separated by single spaces (empty string for an empty side)."""
+    return " ".join(str(i) for i in indexes)
+
+
+def _umask() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _new_file_mode(target: Path) -> int:
+    """Mode for the written file: the existing target's, else what ``open()`` would give."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc) or type(exc).__name__).lower()
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Best effort: make the rename durable (not supported everywhere, e.g. Windows)."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_alignment(
+    result: "AlignmentResult",
+    path: Union[str, os.PathLike],
+    options: Optional[ExportOptions] = None,
+) -> ExportStats:
+    """Write ``result`` to ``path`` in the format its extension names (``.tmx``, ``.csv``,
+    ``.tsv``, ``.beads``; case-insensitive).
+
+    The file is replaced atomically: nothing is left at ``path`` (nor any temporary file) when
+    writing fails, and an existing file stays as it was. A missing or unwritable output folder
+    raises :class:`ExportError` (folders are never created). Without ``options`` the language
+    codes come from ``result.src_lang``/``result.tgt_lang``.
+    """
+    target = Path(path).expanduser()
+    exporter = exporter_for(target)
+    if options is None:
+        options = ExportOptions(src_lang=result.src_lang or "id", tgt_lang=result.tgt_lang or "en")
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
+    folder = target.parent
+    if not folder.exists():
+        raise ExportError(f"cannot write {target}: folder {folder} does not exist")
+    if not folder.is_dir():
+        raise ExportError(f"cannot write {target}: {folder} is not a folder")
+    if target.is_dir():
+        raise ExportError(f"cannot write {target}: it is a folder")
+    mode = _new_file_mode(target)
+
+    try:
+        tmp = tempfile.NamedTemporaryFile(
+            mode="w",
+            encoding="utf-8",
+            newline="",
+            dir=folder,
+            prefix=f".{target.name}.",
+            suffix=".tmp",
+            delete=False,
+        )
+    except OSError as exc:
+        raise ExportError(f"cannot write {target}: {_reason(exc)}") from exc
+
+    tmp_path = tmp.name
+    try:
+        with tmp:
+            stats = exporter.write(result, tmp, options)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.chmod(tmp_path, mode)
+        os.replace(tmp_path, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_path)
+        if isinstance(exc, OSError):
+            raise ExportError(f"cannot write {target}: {_reason(exc)}") from exc
+        raise
+    _fsync_folder(folder)
+
+    stats.path = target
+    stats.format = stats.format or exporter.name
+    logger.info(
+        "wrote %s (%s): %d rows, %d aligned pairs, %d below min score, "
+        "%d/%d unaligned source/target sentences",
+        target,
+        stats.format,
+        stats.rows_written,
+        stats.pairs_written,
+        stats.below_min_score,
+        stats.unaligned_src,
+        stats.unaligned_tgt,
+    )
+    if stats.control_chars_removed:
+        logger.warning(
+            "%s: removed %d control/illegal characters from sentence texts",
+            target,
+            stats.control_chars_removed,
+        )
+    if stats.empty_skipped:
+        logger.warning("%s: %d pairs had an empty side and were not written as aligned", target, stats.empty_skipped)
+    return stats

@@ -1,0 +1,59 @@
+"""The reader interface (file in, decoded text out) and the split of text into paragraphs."""
+from __future__ import annotations
+
+import os
+import re
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # imported lazily below: aligner.segment imports this package
+    from aligner.segment.base import Paragraph
+
+# The line boundaries of str.splitlines(): CRLF, LF, CR and the rarer Unicode separators.
+LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+class Reader(Protocol):
+    """Reads one document file and returns its decoded text (one reader per format)."""
+
+    def read(self, path: str | os.PathLike[str]) -> str:
+        """Return the decoded text of ``path``; raise ``aligner.errors.InputError`` if unusable."""
+        ...
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` of every line of ``text`` without its line break, as str.splitlines does.
+
+    A final line break does not start an extra empty line; an empty text has no lines.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in LINE_BREAK.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        spans.append((pos, len(text)))
+    return spans
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``text[start:end]`` to exclude surrounding whitespace (NBSP included); may become empty."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """Split ``text`` into paragraphs: every non-blank line is one paragraph.
+
+    Blank lines only separate; offsets point into ``text`` and exclude surrounding whitespace.
+    """
+    from aligner.segment.base import Paragraph
+
+    result: list[Paragraph] = []
+    for line_start, line_end in line_spans(text):
+        start, end = strip_span(text, line_start, line_end)
+        if start < end:
+            result.append(Paragraph(index=len(result), start=start, end=end))
+    return result
