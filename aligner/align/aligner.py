@@ -98,8 +98,14 @@ def _band(src_emb, tgt_emb, src_len, tgt_len, src_par, tgt_par, config: AlignCon
 
     cs, cl, cp = blocks(src_emb, src_len, src_par)
     ts, tl, tp = blocks(tgt_emb, tgt_len, tgt_par)
+    # Blocks only need a path, not a judgement of what is translated: never skip for free, and
+    # no absolute floor (long blocks all look alike in absolute cosine).
+    coarse_params = ScoringParams(
+        threshold=0.0, min_scale=1e-6, skip_gain=-0.3, length_weight=0.0,
+        paragraph_bonus=0.0, paragraph_cross_penalty=0.0,
+    )
     coarse_config = AlignConfig(
-        max_align=2, params=config.params, full_dp_cells=config.full_dp_cells,
+        max_align=2, params=coarse_params, full_dp_cells=config.full_dp_cells,
         coarse_cells=config.coarse_cells, band_radius=config.band_radius,
     )
     coarse = align_embeddings(cs, ts, cl, tl, cp, tp, coarse_config)

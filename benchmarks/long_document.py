@@ -1,0 +1,96 @@
+"""A 10,000-sentence-per-side document pair: end-to-end time and peak memory (target: under 2 GB).
+
+The pair is built from real bench sentence pairs (or generated ones when ../shared is absent), with
+~3% of sentences deleted on each side and boilerplate lines inserted, so the gold is known and the
+accuracy of the banded DP on a long document is reported too.
+
+    python benchmarks/long_document.py [--sentences 10000]
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import time
+
+from _bench_data import bench_available, load_sets
+
+from aligner.align.aligner import align_embeddings
+from aligner.embed import load_embedder
+from aligner.evaluate import score
+from aligner.segment import segment_lines
+
+
+def sentence_pairs() -> list[tuple[str, str]]:
+    """1-1 sentence pairs: from the bench sets when present, else generated."""
+    if bench_available():
+        pairs = []
+        for docs in load_sets(["id-en-pud", "id-en-nusax", "id-en-bible"]).values():
+            for d in docs:
+                pairs += [(d.src[s[0]], d.tgt[t[0]]) for s, t in d.gold if len(s) == 1 and len(t) == 1]
+        return pairs
+    cities = ["Bandung", "Bekasi", "Bogor", "Depok", "Cirebon", "Garut", "Tasikmalaya", "Sukabumi"]
+    return [
+        (f"Pada tahun {2000 + k % 25}, Kota {cities[k % 8]} mencatat {k * 7 % 1000} kasus baru dan {k % 13} sekolah baru.",
+         f"In {2000 + k % 25}, {cities[k % 8]} City recorded {k * 7 % 1000} new cases and {k % 13} new schools.")
+        for k in range(3000)
+    ]
+
+
+BOILERPLATE = ["Share |", "Comments powered by Disqus", "Baca juga: berita lainnya", "ADVERTISEMENT", "Dibaca: 1.245 kali"]
+
+
+def build(n: int, seed: int = 7):
+    rng = random.Random(seed)
+    pool = sentence_pairs()
+    src, tgt, gold = [], [], []
+    while len(src) < n:
+        s, t = rng.choice(pool)
+        r = rng.random()
+        if r < 0.03:
+            gold.append(((len(src),), ()))
+            src.append(s)
+        elif r < 0.06:
+            gold.append(((), (len(tgt),)))
+            tgt.append(t)
+        elif r < 0.07:
+            gold.append(((len(src),), ()))
+            src.append(rng.choice(BOILERPLATE))
+        else:
+            gold.append(((len(src),), (len(tgt),)))
+            src.append(s)
+            tgt.append(t)
+    return src, tgt, gold
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sentences", type=int, default=10_000)
+    args = parser.parse_args()
+    src, tgt, gold = build(args.sentences)
+    t0 = time.perf_counter()
+    embedder = load_embedder()
+    t1 = time.perf_counter()
+    src_s, tgt_s = segment_lines("\n".join(src)), segment_lines("\n".join(tgt))
+    emb = embedder.encode([s.text for s in src_s] + [s.text for s in tgt_s])
+    t2 = time.perf_counter()
+    import numpy as np
+
+    beads = align_embeddings(
+        emb[: len(src_s)], emb[len(src_s):],
+        np.array([len(s.text) for s in src_s], float), np.array([len(s.text) for s in tgt_s], float),
+    )
+    t3 = time.perf_counter()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    fig = score(gold, [(b.src, b.tgt) for b in beads])
+    print(f"{'sentences (src/tgt)':28s} {len(src)}/{len(tgt)}")
+    print(f"{'model load (s)':28s} {t1 - t0:.1f}")
+    print(f"{'encode (s)':28s} {t2 - t1:.1f}  ({(len(src) + len(tgt)) / (t2 - t1):.0f} sentences/s)")
+    print(f"{'align (s)':28s} {t3 - t2:.1f}")
+    print(f"{'total (s)':28s} {t3 - t0:.1f}")
+    print(f"{'peak memory (MB)':28s} {peak_mb:.0f}  ({'under' if peak_mb < 2048 else 'OVER'} the 2 GB target)")
+    print(f"{'strict F1 / lax F1':28s} {fig['strict_f1']:.3f} / {fig['lax_f1']:.3f}")
+
+
+if __name__ == "__main__":
+    main()
