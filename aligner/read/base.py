@@ -21,7 +21,7 @@ class Reader(Protocol):
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
-    """Return ``(start, end)`` of every line of ``text`` without its line break, as str.splitlines does.
+    """Return ``(start, end)`` of every line of ``text``, line break excluded (as str.splitlines).
 
     A final line break does not start an extra empty line; an empty text has no lines.
     """
@@ -36,7 +36,7 @@ def line_spans(text: str) -> list[tuple[int, int]]:
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink ``text[start:end]`` to exclude surrounding whitespace (NBSP included); may become empty."""
+    """Shrink ``text[start:end]`` to exclude surrounding whitespace (NBSP included); may be empty."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

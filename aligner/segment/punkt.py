@@ -35,8 +35,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+if TYPE_CHECKING:  # nltk is imported on first use: "import nltk" alone takes about a second
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +119,8 @@ class PunktSplitter:
     """The ``Splitter`` for Indonesian (``"id"``) or English (``"en"``), built on NLTK Punkt."""
 
     def __init__(self, lang: str) -> None:
+        from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
         data = load_language_data(lang)
         self.lang = lang
         self._data = data
@@ -125,7 +129,7 @@ class PunktSplitter:
         params.sent_starters = set(data.starters)
         for word in data.starters:
             params.add_ortho_context(word, _ORTHO_BEG_UC | _ORTHO_MID_LC)
-        self._punkt = PunktSentenceTokenizer(params)
+        self._punkt: PunktSentenceTokenizer = PunktSentenceTokenizer(params)
         finals = "|".join(sorted((re.escape(a) for a in data.finals), key=len, reverse=True))
         self._final_then_word = re.compile(
             rf"""(?<![\w.])(?:{finals})\.[\"')\]}}]*\s+(?=[\"'(\[]*(\w))""", re.IGNORECASE

@@ -1,0 +1,115 @@
+"""The DP aligner on constructed embeddings: merges, deletions, insertions, long documents."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aligner.align.aligner import AlignConfig, align_embeddings
+from aligner.align.dp import pair_types
+
+
+def unit(v: np.ndarray) -> np.ndarray:
+    return (v / np.linalg.norm(v, axis=-1, keepdims=True)).astype(np.float32)
+
+
+def sentences(n: int, seed: int = 0, dim: int = 64) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    # A shared component makes unrelated sentences look alike, as real embeddings do (e5: ~0.77).
+    common = rng.normal(size=dim)
+    return unit(rng.normal(size=(n, dim)) + 1.2 * unit(common) * np.sqrt(dim))
+
+
+def translate(src: np.ndarray, seed: int = 1, noise: float = 0.25) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return unit(src + noise * rng.normal(size=src.shape) / np.sqrt(src.shape[1]))
+
+
+def pairs(beads):
+    return [(b.src, b.tgt) for b in beads]
+
+
+def check_cover(beads, n, m):
+    src = [i for b in beads for i in b.src]
+    tgt = [j for b in beads for j in b.tgt]
+    assert src == list(range(n)) and tgt == list(range(m))
+    assert all(0.0 <= b.score <= 1.0 for b in beads)
+
+
+def test_identity_is_all_one_to_one():
+    src = sentences(25)
+    beads = align_embeddings(src, translate(src))
+    check_cover(beads, 25, 25)
+    assert pairs(beads) == [((i,), (i,)) for i in range(25)]
+    assert min(b.score for b in beads) > 0.9
+
+
+def test_deleted_source_sentence_is_left_unaligned():
+    src = sentences(20)
+    tgt = translate(np.delete(src, 7, axis=0))
+    beads = align_embeddings(src, tgt)
+    check_cover(beads, 20, 19)
+    assert ((7,), ()) in pairs(beads)
+    assert ((8,), (7,)) in pairs(beads) and ((6,), (6,)) in pairs(beads)
+
+
+def test_inserted_target_sentence_is_left_unaligned():
+    src = sentences(20)
+    extra = sentences(1, seed=99)
+    tgt = np.concatenate([translate(src[:12]), extra, translate(src[12:], seed=3)])
+    beads = align_embeddings(src, tgt)
+    check_cover(beads, 20, 21)
+    assert ((), (12,)) in pairs(beads)
+    assert ((12,), (13,)) in pairs(beads)
+
+
+def test_merged_sentences_make_two_to_one_and_one_to_two_beads():
+    src = sentences(20)
+    tgt_rows = [src[i] for i in range(5)] + [unit(src[5] + src[6])] + [src[i] for i in range(7, 20)]
+    tgt = translate(np.array(tgt_rows))
+    beads = align_embeddings(src, tgt)
+    check_cover(beads, 20, 19)
+    assert ((5, 6), (5,)) in pairs(beads)
+    # and the other direction: one source sentence split into three target sentences
+    src2 = np.concatenate([src[:3], unit(src[3] + src[4] + src[5])[None], src[6:]])
+    beads2 = align_embeddings(translate(src2, seed=5), translate(src, seed=6))
+    assert ((3,), (3, 4, 5)) in pairs(beads2)
+
+
+def test_max_align_limits_bead_size():
+    src = sentences(12)
+    tgt = translate(np.array([unit(src[0] + src[1] + src[2])] + list(src[3:])))
+    beads = align_embeddings(src, tgt, config=AlignConfig(max_align=2))
+    check_cover(beads, 12, 10)
+    assert max(max(len(b.src), len(b.tgt)) for b in beads) <= 2
+    assert pair_types(2) == [(1, 1), (1, 2), (2, 1), (2, 2)]
+
+
+def test_empty_side_gives_only_unaligned_beads():
+    src = sentences(4)
+    beads = align_embeddings(src, np.zeros((0, src.shape[1]), np.float32))
+    assert pairs(beads) == [((i,), ()) for i in range(4)]
+    assert align_embeddings(np.zeros((0, 8), np.float32), np.zeros((0, 8), np.float32)) == []
+
+
+def test_paragraph_boundaries_discourage_merging_across_paragraphs():
+    src = sentences(10)
+    # target 4 is "half of source 4 and half of source 5"; paragraphs break between 4 and 5
+    tgt = translate(np.array(list(src[:4]) + [unit(src[4] + 0.8 * src[5])] + list(src[6:])))
+    par_src = np.array([0] * 5 + [1] * 5)
+    par_tgt = np.array([0] * 5 + [1] * 4)
+    beads = align_embeddings(src, tgt, src_par=par_src, tgt_par=par_tgt)
+    assert ((4, 5), (4,)) not in pairs(beads)
+    assert ((4,), (4,)) in pairs(beads)
+
+
+@pytest.mark.parametrize("n", [1500])
+def test_band_matches_full_dp_on_a_long_document(n):
+    src = sentences(n, seed=4)
+    keep = np.ones(n, bool)
+    keep[::37] = False  # deletions every 37 sentences make the path drift off the diagonal
+    tgt = translate(src[keep], seed=8)
+    banded = align_embeddings(src, tgt, config=AlignConfig(full_dp_cells=10_000))
+    full = align_embeddings(src, tgt, config=AlignConfig(full_dp_cells=10**8))
+    check_cover(banded, n, int(keep.sum()))
+    assert pairs(banded) == pairs(full)
+    assert sum(1 for b in banded if not b.tgt) == n - keep.sum()
