@@ -87,6 +87,16 @@ CASES = [
         id="Prof-Ir-M.Si",
     ),
     pytest.param(
+        "Kepala Balai, Ir. Dedi Supriadi, S.Hut. Dalam sambutannya, ia memuji warga. Bendahara "
+        "Rina, A.Md. mencatat semua pengeluaran dari S.M.A. Negeri 3 Bandung.",
+        [
+            "Kepala Balai, Ir. Dedi Supriadi, S.Hut.",
+            "Dalam sambutannya, ia memuji warga.",
+            "Bendahara Rina, A.Md. mencatat semua pengeluaran dari S.M.A. Negeri 3 Bandung.",
+        ],
+        id="unlisted-dotted-abbreviations",
+    ),
+    pytest.param(
         "Sekretaris Daerah Drs. Iwa Karniwa, M.Si. dan Dra. Euis Hartini, S.Pd. membuka acara.",
         ["Sekretaris Daerah Drs. Iwa Karniwa, M.Si. dan Dra. Euis Hartini, S.Pd. membuka acara."],
         id="Drs-Dra-S.Pd",

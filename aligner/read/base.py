@@ -36,7 +36,7 @@ def line_spans(text: str) -> list[tuple[int, int]]:
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink ``text[start:end]`` to exclude surrounding whitespace (NBSP included); may be empty."""
+    """Shrink ``text[start:end]`` to exclude surrounding whitespace (NBSP too); may become empty."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

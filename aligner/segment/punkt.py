@@ -19,6 +19,8 @@ offsets are the paragraph's offsets. Its cut points then go through a few post-r
 
 * a split after ``?``/``!`` (optionally followed by closing quotes), or after ``.`` followed by
   a closing quote, is undone when the next word is lower-case: ``“Kapan?” tanya dia.``;
+* a split after an unlisted dotted abbreviation (``S.Hut.``, ``A.Md.``, ``S.M.A.``) is undone
+  unless the next word is a capitalised sentence starter, as for listed abbreviations;
 * an ellipsis (``...`` or ``…``) followed by whitespace and a capitalised word ends a sentence;
 * a short code in parentheses right after sentence-final punctuation -- a news-agency or
   author byline such as ``(arm)``, ``(ant)``, ``(rls)``, ``(*)``, ``(arm/hms)`` -- becomes its
@@ -68,14 +70,16 @@ _CLOSERS = "\"')]}"
 _OPENERS = "\"'([{"
 # After "?"/"!" (or "." plus a closing quote) a lower-case word continues the sentence.
 _CONTINUES_AFTER = re.compile(r"""(?:[?!][?!.]*[\"')\]}]*|\.+[\"')\]}]+)$""")
-_ELLIPSIS_THEN_WORD = re.compile(r"""(?<=\S)\s?(?:\.{3,}|\u2026)[\"')\]}]*\s+(?=[\"'(\[]*(\w))""")
-_BYLINE = re.compile(
-    r"""(?P<ws>\s*)\((?:[^\W\d_]{1,6}|\*{1,3})(?:\s?[/,]\s?(?:[^\W\d_]{1,6}|\*{1,3}))*\)"""
+_ELLIPSIS_THEN_WORD = re.compile(
+    r"""(?<=\S)\s?(?<!\.)(?:\.{3,}|\u2026)[\"')\]}]*\s+(?=[\"'(\[]*(\w))"""
 )
+# A byline / agency code: (arm), (ant), (rls), (*), (arm/hms), (ant, rls).
+_BYLINE = re.compile(r"\((?:[^\W\d_]{1,6}|\*{1,3})(?:\s?[/,]\s?(?:[^\W\d_]{1,6}|\*{1,3}))*\)")
 _SENTENCE_END = ".!?\u2026"
 _LAST_TOKEN = re.compile(r"\S+$")
 _BLANK_REST = re.compile(r"\s*\Z")
-_NON_SPACE = re.compile(r"\S")
+_NEXT_WORD = re.compile(r"[\"'(\[{]*[\w-]+|\S")
+_DOTTED_ABBREV = re.compile(r"[^\W\d_]{1,2}\.(?:[^\W\d_]{1,4}\.)+")
 _WINDOW = 80  # characters before a cut that the post-rules look at
 
 
@@ -154,25 +158,32 @@ class PunktSplitter:
         previous = 0
         for cut in cuts:
             before = work[max(previous, cut - _WINDOW) : cut].rstrip()
-            following = _NON_SPACE.search(work, cut)
+            following = _NEXT_WORD.search(work, cut)
             if before and following and self._joins(before, following.group()):
                 continue
             kept.add(cut)
             previous = cut
         return kept
 
-    def _joins(self, before: str, next_char: str) -> bool:
-        """True if the cut between ``before`` and a segment starting with ``next_char`` is wrong."""
-        if next_char.islower() and _CONTINUES_AFTER.search(before):
+    def _joins(self, before: str, following: str) -> bool:
+        """True if the cut between ``before`` and the segment starting ``following`` is wrong."""
+        if following[0].islower() and _CONTINUES_AFTER.search(before):
             return True
         match = _LAST_TOKEN.search(before)
         if match is None:
             return False
-        token = match.group()
-        if token.endswith(".") and len(token) > 1:
-            stem = token[:-1].lstrip(_OPENERS).lower()
-            titles = self._data.titles
-            return stem in titles or stem.rsplit("-", 1)[-1] in titles
+        token = match.group().lstrip(_OPENERS)
+        if not token.endswith(".") or len(token) < 2:
+            return False
+        stem = token[:-1].lower()
+        titles = self._data.titles
+        if stem in titles or stem.rsplit("-", 1)[-1] in titles:
+            return True
+        # An unlisted dotted abbreviation (S.Hut., A.Md., S.M.A.) acts like a listed one: it
+        # ends the sentence only before a capitalised sentence starter.
+        if _DOTTED_ABBREV.fullmatch(token):
+            word = following.lstrip(_OPENERS)
+            return not (word[:1].isupper() and word.lower() in self._data.starters)
         return False
 
     def _extra_cuts(self, work: str) -> set[int]:
@@ -183,13 +194,15 @@ class PunktSplitter:
                 if m.group(1).isupper():
                     extra.add(m.end())
         for m in _BYLINE.finditer(work):
-            end_of_sentence = work[max(0, m.start() - _WINDOW) : m.start()].rstrip(_CLOSERS)
+            before = work[max(0, m.start() - _WINDOW) : m.start()]
+            spaced = before[-1:].isspace()
+            end_of_sentence = before.rstrip().rstrip(_CLOSERS)
             if not end_of_sentence or end_of_sentence[-1] not in _SENTENCE_END:
                 continue
             rest_blank = _BLANK_REST.match(work, m.end()) is not None
-            if m.group("ws") and not rest_blank:
-                continue
-            extra.add(m.start("ws") + len(m.group("ws")))
+            if spaced and not rest_blank:
+                continue  # "... selesai. (a) butir pertama": not a byline
+            extra.add(m.start())
             if not rest_blank:
                 extra.add(m.end())
         return extra
