@@ -1,4 +1,33 @@
-"""aligner: Indonesian–English sentence alignment with multilingual embeddings."""
+"""aligner: Indonesian–English sentence alignment with multilingual embeddings.
+
+    >>> import aligner
+    >>> result = aligner.align(id_text, en_text)      # AlignmentResult
+    >>> result.to_frame()                             # one row per bead, unaligned sentences included
+    >>> aligner.write_alignment(result, "out.tmx")    # .tmx, .csv, .tsv or .beads
+"""
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+from .api import align, align_files, align_sentences, split  # noqa: E402
+from .align.aligner import AlignConfig  # noqa: E402
+from .embed import load_embedder  # noqa: E402
+from .errors import AlignerError  # noqa: E402
+from .export import ExportOptions, write_alignment  # noqa: E402
+from .read import read_text  # noqa: E402
+from .result import AlignmentResult  # noqa: E402
+
+__all__ = [
+    "AlignConfig",
+    "AlignerError",
+    "AlignmentResult",
+    "ExportOptions",
+    "__version__",
+    "align",
+    "align_files",
+    "align_sentences",
+    "load_embedder",
+    "read_text",
+    "split",
+    "write_alignment",
+]

@@ -10,6 +10,7 @@ import numpy as np
 from .align.aligner import AlignConfig, align_embeddings
 from .embed import load_embedder
 from .embed.base import Embedder, ProgressCallback
+from .flags import BOILERPLATE, flag_sentences
 from .read import read_text
 from .result import AlignmentResult
 from .segment import get_splitter, segment_lines, segment_text
@@ -21,8 +22,9 @@ ModelSpec = Union[str, Embedder, None]
 
 
 def split(text: str, lang: str, segmented: bool = False) -> list[Sentence]:
-    """Split a document into sentences (or take its lines as they are when ``segmented``)."""
-    return segment_lines(text) if segmented else segment_text(text, get_splitter(lang))
+    """Split a document into sentences (or take its lines as they are when ``segmented``), flagged."""
+    sentences = segment_lines(text) if segmented else segment_text(text, get_splitter(lang))
+    return flag_sentences(sentences)
 
 
 def align(
@@ -72,6 +74,8 @@ def align_sentences(
         np.array([s.paragraph for s in src], dtype=np.int64),
         np.array([s.paragraph for s in tgt], dtype=np.int64),
         config,
+        np.array([BOILERPLATE in s.flags for s in src], dtype=bool),
+        np.array([BOILERPLATE in s.flags for s in tgt], dtype=bool),
     )
 
 

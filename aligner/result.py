@@ -22,6 +22,8 @@ FRAME_COLUMNS = [
     "src_end",
     "tgt_start",
     "tgt_end",
+    "src_flags",
+    "tgt_flags",
 ]
 
 
@@ -89,10 +91,12 @@ class AlignmentResult:
                     "src_end": src[-1].end if src else None,
                     "tgt_start": tgt[0].start if tgt else None,
                     "tgt_end": tgt[-1].end if tgt else None,
+                    "src_flags": ",".join(sorted(set().union(*(s.flags for s in src)))) if src else "",
+                    "tgt_flags": ",".join(sorted(set().union(*(t.flags for t in tgt)))) if tgt else "",
                 }
             )
         frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
-        for col in FRAME_COLUMNS[6:]:
+        for col in FRAME_COLUMNS[6:12]:
             frame[col] = frame[col].astype("Int64")
         frame["score"] = frame["score"].astype(float)
         return frame

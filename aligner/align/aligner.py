@@ -39,10 +39,13 @@ def align_embeddings(
     src_par: Optional[np.ndarray] = None,
     tgt_par: Optional[np.ndarray] = None,
     config: AlignConfig = AlignConfig(),
+    src_flag: Optional[np.ndarray] = None,
+    tgt_flag: Optional[np.ndarray] = None,
 ) -> list[Bead]:
     """Align two documents given unit sentence embeddings; every sentence ends in exactly one bead.
 
-    ``*_len`` are character lengths (default 1 each), ``*_par`` paragraph numbers (default 0).
+    ``*_len`` are character lengths (default 1 each), ``*_par`` paragraph numbers (default 0),
+    ``*_flag`` marks sentences (boilerplate) that should rather stay unaligned (default none).
     """
     n, m = len(src_emb), len(tgt_emb)
     src_len = np.ones(n) if src_len is None else np.asarray(src_len, dtype=float)
@@ -52,7 +55,9 @@ def align_embeddings(
     if n == 0 or m == 0:
         return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
     types = pair_types(config.max_align)
-    scorer = PairScorer(src_emb, tgt_emb, src_len, tgt_len, src_par, tgt_par, types, config.params)
+    src_flag = np.zeros(n, bool) if src_flag is None else np.asarray(src_flag, bool)
+    tgt_flag = np.zeros(m, bool) if tgt_flag is None else np.asarray(tgt_flag, bool)
+    scorer = PairScorer(src_emb, tgt_emb, src_len, tgt_len, src_par, tgt_par, types, config.params, src_flag, tgt_flag)
     lo, hi = _band(src_emb, tgt_emb, src_len, tgt_len, src_par, tgt_par, config)
     best_src = np.full(n, -np.inf)
     best_tgt = np.full(m, -np.inf)
@@ -68,7 +73,9 @@ def align_embeddings(
         return gains
 
     p = config.params
-    spans = banded_dp(lo, hi, types, row_gains, np.full(n, p.skip_gain), np.full(m, p.skip_gain))
+    skip_src = np.where(src_flag, p.flag_skip_gain, p.skip_gain)
+    skip_tgt = np.where(tgt_flag, p.flag_skip_gain, p.skip_gain)
+    spans = banded_dp(lo, hi, types, row_gains, skip_src, skip_tgt)
     cal = config.calibration
     beads = []
     for i0, i1, j0, j1 in spans:

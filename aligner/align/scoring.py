@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .windows import window_crosses, window_embeddings, window_lengths
+from .windows import window_any, window_crosses, window_embeddings, window_lengths
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,12 @@ class ScoringParams:
     """Penalty for merging sentences of different paragraphs into one side of a bead."""
     skip_gain: float = 0.0
     """Gain of leaving one sentence unaligned."""
+    flag_penalty: float = 1.0
+    """Penalty for a pair bead with a flagged (boilerplate) sentence on either side."""
+    flag_skip_gain: float = 0.3
+    """Gain of leaving a flagged sentence unaligned (instead of ``skip_gain``)."""
+    neighbours: int = 4
+    """Similarity baseline: mean cosine to this many nearest sentences of the other side (0: all)."""
 
     def penalty(self, a: int, b: int) -> float:
         """Prior penalty of an a-b bead."""
@@ -60,6 +66,8 @@ class PairScorer:
         tgt_par: np.ndarray,
         types: list[tuple[int, int]],
         params: ScoringParams,
+        src_flag: np.ndarray | None = None,
+        tgt_flag: np.ndarray | None = None,
     ) -> None:
         self.types = types
         self.params = params
@@ -67,10 +75,8 @@ class PairScorer:
         self.max_size = k
         self.src_win = window_embeddings(src_emb, k)
         self.tgt_win = window_embeddings(tgt_emb, k)
-        src_mean = src_emb.mean(axis=0) if len(src_emb) else np.zeros(src_emb.shape[1])
-        tgt_mean = tgt_emb.mean(axis=0) if len(tgt_emb) else np.zeros(tgt_emb.shape[1])
-        self.src_base = self.src_win @ tgt_mean.astype(np.float32)  # (k, n+1)
-        self.tgt_base = self.tgt_win @ src_mean.astype(np.float32)  # (k, m+1)
+        self.src_base = baselines(self.src_win, tgt_emb, params.neighbours)  # (k, n+1)
+        self.tgt_base = baselines(self.tgt_win, src_emb, params.neighbours)  # (k, m+1)
         self.scale = document_scale(
             src_emb, tgt_emb, self.src_base[0, 1:], self.tgt_base[0, 1:], params.scale_quantile, params.min_scale
         )
@@ -78,6 +84,8 @@ class PairScorer:
         self.tgt_loglen = np.log(window_lengths(tgt_len, k) + 10.0)
         self.src_cross = window_crosses(src_par, k)
         self.tgt_cross = window_crosses(tgt_par, k)
+        self.src_flagged = window_any(np.zeros(len(src_emb), bool) if src_flag is None else src_flag, k)
+        self.tgt_flagged = window_any(np.zeros(len(tgt_emb), bool) if tgt_flag is None else tgt_flag, k)
         self.src_boundary = _boundaries(src_par)
         self.tgt_boundary = _boundaries(tgt_par)
         self._a = np.array([a for a, _ in types])
@@ -114,6 +122,8 @@ class PairScorer:
         gain -= p.length_weight * dlen**2
         cross = self.src_cross[a_idx, i][:, None] | self.tgt_cross[b_idx, jlo : jhi + 1]
         gain -= p.paragraph_cross_penalty * cross
+        flagged = self.src_flagged[a_idx, i][:, None] | self.tgt_flagged[b_idx, jlo : jhi + 1]
+        gain -= p.flag_penalty * flagged
         gain += p.paragraph_bonus * (self.src_boundary[i] & self.tgt_boundary[jlo : jhi + 1])[None, :]
         return np.where(np.isnan(gain), -np.inf, gain)
 
@@ -159,3 +169,37 @@ def document_scale(
 
     bests = np.concatenate([best(src_emb, tgt_emb, src_base, tgt_base), best(tgt_emb, src_emb, tgt_base, src_base)])
     return max(float(np.quantile(bests, quantile)), floor)
+
+
+def baselines(windows: np.ndarray, other: np.ndarray, k: int, reach: int = 2500) -> np.ndarray:
+    """Each window's typical similarity to the other side, ``(max_size, n + 1)``.
+
+    With ``k > 0`` it is the mean cosine to the window's ``k`` nearest sentences of the other side
+    (the margin criterion of bitext mining: a short menu line is close to every other short line,
+    so only what stands out from its own neighbourhood counts). ``k == 0`` takes the mean over all.
+    For long documents the neighbours are searched within ``reach`` sentences of the window's
+    proportional position, keeping the cost linear.
+    """
+    size, rows, dim = windows.shape
+    m = len(other)
+    if m == 0:
+        return np.zeros((size, rows), np.float32)
+    if k <= 0:
+        return windows @ other.mean(axis=0).astype(np.float32)
+    k = min(k, m)
+    out = np.zeros((size, rows), np.float32)
+    flat = windows.reshape(-1, dim)
+    positions = np.tile(np.arange(rows), size)
+    chunk = max(1, 4_000_000 // max(m if m <= 2 * reach else 2 * reach, 1))
+    for start in range(0, len(flat), chunk):
+        idx = np.arange(start, min(start + chunk, len(flat)))
+        if m <= 2 * reach:
+            sims = flat[idx] @ other.T
+        else:
+            centre = (positions[idx] * (m / max(rows - 1, 1))).astype(int)
+            lo = np.clip(centre - reach, 0, m - 2 * reach)
+            cols = lo[:, None] + np.arange(2 * reach)[None, :]
+            sims = np.einsum("rd,rcd->rc", flat[idx], other[cols])
+        top = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:]
+        out.reshape(-1)[idx] = top.mean(axis=1)
+    return out

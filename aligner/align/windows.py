@@ -47,3 +47,9 @@ def window_crosses(paragraphs: np.ndarray, max_size: int) -> np.ndarray:
     for k in range(2, min(max_size, n) + 1):
         out[k - 1, k:] = paragraphs[k - 1 :] != paragraphs[: n - k + 1]
     return out
+
+
+def window_any(flags: np.ndarray, max_size: int) -> np.ndarray:
+    """Return ``F`` of shape ``(max_size, n + 1)``: True where window ``[e-k, e)`` holds a flagged sentence."""
+    counts = window_lengths(np.asarray(flags, dtype=float), max_size)
+    return counts > 0

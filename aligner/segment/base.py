@@ -28,6 +28,8 @@ class Sentence:
     start: int
     end: int
     paragraph: int
+    flags: frozenset = frozenset()
+    """Marks such as ``"boilerplate"`` (see ``aligner.flags``); they steer the aligner, nothing is dropped."""
 
 
 class Splitter(Protocol):

@@ -1,0 +1,25 @@
+"""Flagging sentences: each flagger names sentences it recognises; flags are added, nothing is removed."""
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Sequence
+
+from ..segment.base import Sentence
+
+BOILERPLATE = "boilerplate"
+
+Flagger = Callable[[str], bool]
+"""A predicate over a sentence's text."""
+
+
+def flag_sentences(sentences: Sequence[Sentence], flaggers: dict[str, Flagger] | None = None) -> list[Sentence]:
+    """Return the sentences with ``flags`` set by each flagger (default: boilerplate)."""
+    if flaggers is None:
+        from .boilerplate import is_boilerplate
+
+        flaggers = {BOILERPLATE: is_boilerplate}
+    out = []
+    for s in sentences:
+        hits = frozenset(name for name, test in flaggers.items() if test(s.text))
+        out.append(dataclasses.replace(s, flags=s.flags | hits) if hits else s)
+    return out
