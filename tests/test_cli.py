@@ -103,7 +103,7 @@ def test_any_sentence_transformers_model_by_name(tmp_path, sample_paths):
 @pytest.mark.parametrize(
     "case, expected",
     [
-        ("missing", "no such file"),
+        ("missing", "not found"),
         ("directory", "directory"),
         ("empty", "empty"),
         ("whitespace", "empty"),

@@ -83,9 +83,9 @@ def align_embeddings(
         if src and tgt:
             score = float(cal.pair(scorer.bead_similarity(i0, i1, j0, j1), scorer.scale, len(src) + len(tgt)))
         elif src:
-            score = float(cal.unaligned(best_src[i0], scorer.scale))
+            score = float(cal.unaligned(best_src[i0], scorer.scale, src_flag[i0]))
         else:
-            score = float(cal.unaligned(best_tgt[j0], scorer.scale))
+            score = float(cal.unaligned(best_tgt[j0], scorer.scale, tgt_flag[j0]))
         beads.append(Bead(src, tgt, round(score, 6)))
     return beads
 

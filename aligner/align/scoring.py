@@ -43,8 +43,9 @@ class ScoringParams:
     """Penalty for a pair bead with a flagged (boilerplate) sentence on either side."""
     flag_skip_gain: float = 0.3
     """Gain of leaving a flagged sentence unaligned (instead of ``skip_gain``)."""
-    neighbours: int = 4
-    """Similarity baseline: mean cosine to this many nearest sentences of the other side (0: all)."""
+    neighbours: int = 0
+    """Similarity baseline: mean cosine to this many nearest sentences of the other side; 0 (the
+    default, best on ../shared/bench with boilerplate flags) takes the mean over the whole other side."""
 
     def penalty(self, a: int, b: int) -> float:
         """Prior penalty of an a-b bead."""
