@@ -5,6 +5,7 @@ import copy
 import json
 import logging
 import os
+import shutil
 import socket
 import sys
 import time
@@ -342,8 +343,18 @@ def test_failed_conversion_leaves_nothing_and_stale_folder_is_replaced(tmp_path,
     def fake_convert(_src, out):
         (out / "config.json").write_text('{"fake": true}')
 
+    # a build folder left by a conversion killed over an hour ago is swept; a fresh one is kept
+    old_build = models / f".{final.name}.tmp-killed"
+    young_build = models / f".{final.name}.tmp-running"
+    for d in (old_build, young_build):
+        d.mkdir()
+        (d / "model.safetensors").write_bytes(b"partial")
+    os.utime(old_build, (time.time() - 7200, time.time() - 7200))
+
     monkeypatch.setattr(e5_convert, "convert", fake_convert)
     assert ensure_e5_model(tmp_path) == final
+    assert not old_build.exists() and young_build.exists()
+    shutil.rmtree(young_build)
     assert json.loads((final / "config.json").read_text()) == {"fake": True}
     assert (final / MARKER_FILE).is_file()
     assert sorted(p.name for p in models.iterdir()) == [final.name]

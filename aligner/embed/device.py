@@ -70,10 +70,10 @@ def resolve_precision(precision: Optional[str], device: str) -> str:
     """Map ``auto``/``fp32``/``bf16`` to the precision actually used: ``"fp32"`` or ``"bf16"``.
 
     ``auto`` picks bf16 on a CPU with native bf16 support and fp32 everywhere else.  Measured on
-    this project's reference machine (2 cores with avx512_bf16, multilingual-e5-small, 400 news
-    sentences): bf16 autocast ran about 2x faster than fp32 (~200 vs ~95 sentences/s) and its
-    embeddings kept cosine >= 0.99998 to fp32's, so auto keeps bf16 there.  GPUs stay fp32 under
-    auto (they are fast enough, and fp32 is what was validated).
+    this project's reference machine (2 cores with avx512_bf16, torch 2.13, multilingual-e5-small,
+    500 id-en-pud sentences, benchmarks/embed_speed.py): bf16 autocast ran 2.2-2.4x faster than
+    fp32 (220-247 vs 100-103 sentences/s) and its embeddings kept cosine >= 0.99999 to fp32's,
+    so auto chooses bf16 there.  GPUs stay fp32 under auto (fp32 is what was validated).
     """
     p = (precision or "auto").lower()
     if p not in PRECISIONS:

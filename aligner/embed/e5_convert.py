@@ -285,17 +285,6 @@ def _fill_tensor(f: E5File, name: str, out: np.ndarray) -> None:
         raise ModelError(f"tensor {name!r} has unknown dtype {dtype}")
 
 
-def bert_state_dict(f: E5File) -> Dict[str, np.ndarray]:
-    """All encoder weights as a ``BertModel`` state dict of float32 numpy arrays (in memory)."""
-    out: Dict[str, np.ndarray] = {}
-    for src, dst, shape in _tensor_plan(f):
-        arr = np.zeros(shape, dtype=np.float32)
-        if src:
-            _fill_tensor(f, src, arr.reshape(-1))
-        out[dst] = arr
-    return out
-
-
 def _tensor_chunks(f: E5File, name: str, n_values: int, chunk_blocks: int = 1 << 16) -> Iterator[np.ndarray]:
     """Yield tensor ``name`` as consecutive float32 pieces (dequantised chunk by chunk)."""
     if name not in f.tensors:
@@ -673,6 +662,7 @@ def ensure_e5_model(cache_dir: Optional[Path] = None, *, source: Optional[Path] 
     parent = final.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_builds(final)
         tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=parent))
     except OSError as exc:
         raise ModelError(f"cannot create the model cache folder {parent}: {exc.strerror or exc}") from exc
@@ -699,6 +689,21 @@ def ensure_e5_model(cache_dir: Optional[Path] = None, *, source: Optional[Path] 
     if not _is_complete(final):
         raise ModelError(f"the converted model in {final} is incomplete")
     return final
+
+
+STALE_BUILD_SECONDS = 3600
+
+
+def _remove_stale_builds(final: Path) -> None:
+    """Delete temporary build folders left by killed conversions (untouched for an hour; a
+    younger one may belong to a conversion still running in another process)."""
+    now = time.time()
+    for p in final.parent.glob(f".{final.name}.*"):
+        try:
+            if p.is_dir() and now - p.stat().st_mtime > STALE_BUILD_SECONDS:
+                shutil.rmtree(p, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def _publish(tmp: Path, final: Path) -> None:
