@@ -39,6 +39,8 @@ class ScoringParams:
     """Penalty for merging sentences of different paragraphs into one side of a bead."""
     skip_gain: float = 0.0
     """Gain of leaving one sentence unaligned."""
+    gap_threshold: float = 0.0
+    """Relative similarity enough to pair the lone sentences of a gap between two pairs."""
     flag_penalty: float = 1.0
     """Penalty for a pair bead with a flagged (boilerplate) sentence on either side."""
     flag_skip_gain: float = 0.3
