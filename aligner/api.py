@@ -1,6 +1,7 @@
 """The public Python API: ``align`` texts or files and get an ``AlignmentResult``."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 from typing import Optional, Union
@@ -36,7 +37,7 @@ def align(
     segmented: bool = False,
     model: ModelSpec = None,
     device: Optional[str] = None,
-    max_align: int = 4,
+    max_align: Optional[int] = None,
     config: Optional[AlignConfig] = None,
     progress: Optional[ProgressCallback] = None,
 ) -> AlignmentResult:
@@ -44,13 +45,14 @@ def align(
 
     ``model`` is a loaded ``Embedder``, a sentence-transformers name or folder, or None for the
     bundled multilingual-e5-small. Pass a loaded embedder when aligning many documents.
+    ``max_align`` (most sentences on one side of a bead, default 4) overrides ``config``'s.
     """
     embedder = model if model is not None and not isinstance(model, str) else load_embedder(model, device=device)
     src = split(src_text, src_lang, segmented)
     tgt = split(tgt_text, tgt_lang, segmented)
-    config = config or AlignConfig(max_align=max_align)
-    if config.max_align != max_align and max_align != 4:
-        config = AlignConfig(**{**config.__dict__, "max_align": max_align})
+    config = config or AlignConfig()
+    if max_align is not None:
+        config = dataclasses.replace(config, max_align=max_align)
     beads = align_sentences(src, tgt, embedder, config, progress)
     return AlignmentResult(src, tgt, beads, src_lang, tgt_lang, model=getattr(embedder, "name", ""))
 

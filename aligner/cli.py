@@ -98,6 +98,8 @@ def align(
                 progress=lambda k: progress.update(task, advance=k),
             )
         stats = write_alignment(result, output, options)
+        if output.suffix.lower() == ".tmx":
+            _report_unaligned(result, _primary(src_lang), _primary(tgt_lang))
         mean = result.mean_score()
         out.print(
             f"{output}: {stats.pairs_written} pairs written"
@@ -122,6 +124,21 @@ def evaluate(
         figures = evaluate_paths(gold, pred)
         for key, value in figures.items():
             out.print(f"{key:>16s}  {value:.4f}", highlight=False)
+
+
+def _report_unaligned(result, src_code: str, tgt_code: str, limit: int = 8) -> None:
+    """List sentences left out of a TMX for having no counterpart (CSV output lists them all)."""
+    for code, sentences, indexes in ((src_code, result.src_sentences, result.unaligned_src),
+                                     (tgt_code, result.tgt_sentences, result.unaligned_tgt)):
+        if not indexes:
+            continue
+        shown = " | ".join(_clip(sentences[i].text) for i in indexes[:limit])
+        more = f" | … {len(indexes) - limit} more (write .csv for all)" if len(indexes) > limit else ""
+        err.print(f"unaligned {code} ({len(indexes)}): {shown}{more}", highlight=False, markup=False, soft_wrap=True)
+
+
+def _clip(text: str, width: int = 50) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _primary(lang: str) -> str:
