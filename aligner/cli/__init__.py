@@ -1,0 +1,33 @@
+"""Command line: a thin layer over the library. One module per command, registered here."""
+from __future__ import annotations
+
+import typer
+
+from .. import __version__
+from ._common import out
+from .align import align
+from .evaluate import evaluate
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Indonesian–English sentence aligner.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"aligner {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """Align Indonesian and English documents sentence by sentence into translation memories."""
+
+
+app.command()(align)
+app.command()(evaluate)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,61 @@
+"""What every command shares: consoles, one-line errors, logging and progress bars."""
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Iterator
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ..errors import AlignerError
+
+err = Console(stderr=True)
+out = Console()
+
+
+@contextlib.contextmanager
+def user_errors(debug: bool = False) -> Iterator[None]:
+    """Show AlignerError (and anything unexpected) as one line on stderr with a non-zero exit."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except AlignerError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+        raise typer.Exit(1)
+    except KeyboardInterrupt:
+        err.print("[bold red]interrupted[/]")
+        raise typer.Exit(130)
+    except Exception as exc:  # noqa: BLE001 - the CLI promises no tracebacks
+        if debug:
+            raise
+        msg = str(exc).splitlines()[0] if str(exc) else ""
+        err.print(f"[bold red]error:[/] unexpected {type(exc).__name__}: {msg} (rerun with --debug for details)",
+                  soft_wrap=True, highlight=False)
+        raise typer.Exit(2)
+
+
+def setup_logging(verbose: bool) -> None:
+    """Library logs go to stderr through rich; WARNING unless --verbose."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=err, show_path=False, show_time=False)],
+        force=True,
+    )
+
+
+def progress_bar() -> Progress:
+    """A transient rich progress bar on stderr (disabled when stderr is not a terminal)."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal,
+    )
+
+
+def primary(lang: str) -> str:
+    """Primary language subtag: ``id-ID`` → ``id``."""
+    return lang.replace("_", "-").split("-")[0].lower()

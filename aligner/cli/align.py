@@ -1,0 +1,70 @@
+"""``aligner align``: two documents in, a translation memory out."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..errors import AlignerError
+from ._common import err, out, primary, progress_bar, setup_logging, user_errors
+
+
+def align(
+    src_file: Path = typer.Argument(..., help="Source (Indonesian) document, UTF-8 text."),
+    tgt_file: Path = typer.Argument(..., help="Target (English) document, UTF-8 text."),
+    output: Path = typer.Option(..., "-o", "--output", help="Output file: .tmx, .csv, .tsv or .beads."),
+    src_lang: str = typer.Option("id", help="Source language (splitting rules; TMX code id → id-ID)."),
+    tgt_lang: str = typer.Option("en", help="Target language (splitting rules; TMX code en → en-US)."),
+    segmented: bool = typer.Option(False, "--segmented", help="Inputs are one sentence per line: nothing is split."),
+    model: Optional[str] = typer.Option(None, help="sentence-transformers model name or folder (default: bundled multilingual-e5-small)."),
+    max_align: int = typer.Option(4, min=1, max=8, help="Most sentences on one side of a bead."),
+    min_score: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="Pairs scoring below this stay out of the TMX and are marked in CSV."),
+    device: Optional[str] = typer.Option(None, help="cpu or cuda (default: cpu)."),
+    encoding: Optional[str] = typer.Option(None, help="Input encoding when not UTF-8 (e.g. cp1252)."),
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+) -> None:
+    """Align two documents and write the result (format from OUTPUT's extension)."""
+    setup_logging(verbose)
+    with user_errors(debug):
+        from ..api import align_files
+        from ..export import ExportOptions, supported_suffixes, write_alignment
+
+        if output.suffix.lower() not in supported_suffixes():
+            raise AlignerError(f"{output}: unknown output format; use one of {', '.join(supported_suffixes())}")
+        options = ExportOptions(src_lang=src_lang, tgt_lang=tgt_lang, min_score=min_score)
+        with progress_bar() as progress:
+            task = progress.add_task("encoding sentences", total=None)
+            result = align_files(
+                src_file, tgt_file, encoding=encoding, src_lang=primary(src_lang), tgt_lang=primary(tgt_lang),
+                segmented=segmented, model=model, device=device, max_align=max_align,
+                progress=lambda k: progress.update(task, advance=k),
+            )
+        stats = write_alignment(result, output, options)
+        if output.suffix.lower() == ".tmx":
+            report_unaligned(result, primary(src_lang), primary(tgt_lang))
+        mean = result.mean_score()
+        out.print(
+            f"{output}: {stats.pairs_written} pairs written"
+            + (f", {stats.below_min_score} below --min-score" if stats.below_min_score else "")
+            + f", unaligned {len(result.unaligned_src)} {primary(src_lang)} / {len(result.unaligned_tgt)} {primary(tgt_lang)}"
+            + (f", mean score {mean:.3f}" if mean is not None else "")
+            + (f", {stats.control_chars_removed} control characters removed" if stats.control_chars_removed else ""),
+            highlight=False, soft_wrap=True,
+        )
+
+
+def report_unaligned(result, src_code: str, tgt_code: str, limit: int = 8) -> None:
+    """List sentences left out of a TMX for having no counterpart (CSV output lists them all)."""
+    for code, sentences, indexes in ((src_code, result.src_sentences, result.unaligned_src),
+                                     (tgt_code, result.tgt_sentences, result.unaligned_tgt)):
+        if not indexes:
+            continue
+        shown = " | ".join(_clip(sentences[i].text) for i in indexes[:limit])
+        more = f" | … {len(indexes) - limit} more (write .csv for all)" if len(indexes) > limit else ""
+        err.print(f"unaligned {code} ({len(indexes)}): {shown}{more}", highlight=False, markup=False, soft_wrap=True)
+
+
+def _clip(text: str, width: int = 50) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
