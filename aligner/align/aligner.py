@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -41,11 +41,14 @@ def align_embeddings(
     config: AlignConfig = AlignConfig(),
     src_flag: Optional[np.ndarray] = None,
     tgt_flag: Optional[np.ndarray] = None,
+    src_text: Optional[Sequence[str]] = None,
+    tgt_text: Optional[Sequence[str]] = None,
 ) -> list[Bead]:
     """Align two documents given unit sentence embeddings; every sentence ends in exactly one bead.
 
     ``*_len`` are character lengths (default 1 each), ``*_par`` paragraph numbers (default 0),
-    ``*_flag`` marks sentences (boilerplate) that should rather stay unaligned (default none).
+    ``*_flag`` marks sentences (boilerplate) that should rather stay unaligned (default none),
+    ``*_text`` the sentences themselves, for anchors (numbers, names) that survive translation.
     """
     n, m = len(src_emb), len(tgt_emb)
     src_len = np.ones(n) if src_len is None else np.asarray(src_len, dtype=float)
@@ -57,7 +60,9 @@ def align_embeddings(
     types = pair_types(config.max_align)
     src_flag = np.zeros(n, bool) if src_flag is None else np.asarray(src_flag, bool)
     tgt_flag = np.zeros(m, bool) if tgt_flag is None else np.asarray(tgt_flag, bool)
-    scorer = PairScorer(src_emb, tgt_emb, src_len, tgt_len, src_par, tgt_par, types, config.params, src_flag, tgt_flag)
+    scorer = PairScorer(
+        src_emb, tgt_emb, src_len, tgt_len, src_par, tgt_par, types, config.params, src_flag, tgt_flag, src_text, tgt_text
+    )
     lo, hi = _band(src_emb, tgt_emb, src_len, tgt_len, src_par, tgt_par, config)
     best_src = np.full(n, -np.inf)
     best_tgt = np.full(m, -np.inf)

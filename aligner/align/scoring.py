@@ -8,9 +8,11 @@ baseline of any window is a single dot product.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 
+from .anchors import anchor_matrices, window_sets
 from .windows import window_any, window_crosses, window_embeddings, window_lengths
 
 
@@ -39,6 +41,14 @@ class ScoringParams:
     """Penalty for merging sentences of different paragraphs into one side of a bead."""
     skip_gain: float = 0.0
     """Gain of leaving one sentence unaligned."""
+    window_length_power: float = 0.0
+    """Sentences enter a window's sum weighted by length**power (0: equal weights)."""
+    anchor_weight: float = 0.0
+    """Gain per shared anchor (acronym, name, URL) between a bead's sides, up to three."""
+    number_weight: float = 0.0
+    """Gain per shared number or date between a bead's sides, up to three."""
+    number_mismatch_penalty: float = 0.0
+    """Penalty when both sides hold numbers and none of them agree."""
     gap_threshold: float = 0.0
     """Relative similarity enough to pair the lone sentences of a gap between two pairs."""
     flag_penalty: float = 1.0
@@ -71,13 +81,16 @@ class PairScorer:
         params: ScoringParams,
         src_flag: np.ndarray | None = None,
         tgt_flag: np.ndarray | None = None,
+        src_text: Sequence[str] | None = None,
+        tgt_text: Sequence[str] | None = None,
     ) -> None:
         self.types = types
         self.params = params
         k = max(max(a, b) for a, b in types)
         self.max_size = k
-        self.src_win = window_embeddings(src_emb, k)
-        self.tgt_win = window_embeddings(tgt_emb, k)
+        power = params.window_length_power
+        self.src_win = window_embeddings(src_emb, k, None if power == 0 else np.maximum(src_len, 1.0) ** power)
+        self.tgt_win = window_embeddings(tgt_emb, k, None if power == 0 else np.maximum(tgt_len, 1.0) ** power)
         self.src_base = baselines(self.src_win, tgt_emb, params.neighbours)  # (k, n+1)
         self.tgt_base = baselines(self.tgt_win, src_emb, params.neighbours)  # (k, m+1)
         self.scale = document_scale(
@@ -89,6 +102,13 @@ class PairScorer:
         self.tgt_cross = window_crosses(tgt_par, k)
         self.src_flagged = window_any(np.zeros(len(src_emb), bool) if src_flag is None else src_flag, k)
         self.tgt_flagged = window_any(np.zeros(len(tgt_emb), bool) if tgt_flag is None else tgt_flag, k)
+        self.anchors = None
+        if src_text is not None and tgt_text is not None and (
+            params.anchor_weight or params.number_weight or params.number_mismatch_penalty
+        ):
+            sn, so = anchor_matrices(src_text)
+            tn, to = anchor_matrices(tgt_text)
+            self.anchors = (window_sets(sn, k), window_sets(so, k), window_sets(tn, k), window_sets(to, k))
         self.src_boundary = _boundaries(src_par)
         self.tgt_boundary = _boundaries(tgt_par)
         self._a = np.array([a for a, _ in types])
@@ -127,8 +147,22 @@ class PairScorer:
         gain -= p.paragraph_cross_penalty * cross
         flagged = self.src_flagged[a_idx, i][:, None] | self.tgt_flagged[b_idx, jlo : jhi + 1]
         gain -= p.flag_penalty * flagged
+        if self.anchors is not None:
+            gain += self._anchor_gain(i, jlo, jhi, a_idx, b_idx)
         gain += p.paragraph_bonus * (self.src_boundary[i] & self.tgt_boundary[jlo : jhi + 1])[None, :]
         return np.where(np.isnan(gain), -np.inf, gain)
+
+    def _anchor_gain(self, i: int, jlo: int, jhi: int, a_idx: np.ndarray, b_idx: np.ndarray) -> np.ndarray:
+        """Shared numbers/anchors reward a bead; disagreeing numbers penalise it."""
+        p = self.params
+        sn, so, tn, to = self.anchors
+        common_num = np.einsum("bwd,ad->abw", tn[:, jlo : jhi + 1], sn[:, i])[a_idx, b_idx]
+        common_other = np.einsum("bwd,ad->abw", to[:, jlo : jhi + 1], so[:, i])[a_idx, b_idx]
+        has_src = sn[a_idx, i].sum(axis=1)[:, None] > 0
+        has_tgt = tn[b_idx, jlo : jhi + 1].sum(axis=2) > 0
+        mismatch = has_src & has_tgt & (common_num == 0)
+        return (p.number_weight * np.minimum(common_num, 3) + p.anchor_weight * np.minimum(common_other, 3)
+                - p.number_mismatch_penalty * mismatch)
 
     def bead_similarity(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """Relative similarity of the pair bead ``[i0, i1) x [j0, j1)`` (sizes up to ``max_size``)."""
