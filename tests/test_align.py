@@ -6,6 +6,7 @@ import pytest
 
 from aligner.align.aligner import AlignConfig, align_embeddings
 from aligner.align.dp import pair_types
+from aligner.align.scoring import ScoringParams
 
 
 def unit(v: np.ndarray) -> np.ndarray:
@@ -113,3 +114,18 @@ def test_band_matches_full_dp_on_a_long_document(n):
     check_cover(banded, n, int(keep.sum()))
     assert pairs(banded) == pairs(full)
     assert sum(1 for b in banded if not b.tgt) == n - keep.sum()
+
+
+def test_lone_sentences_of_a_gap_are_paired_when_loosely_similar():
+    src = sentences(16, seed=11)
+    tgt = translate(src, seed=12)
+    # a loose translation: half the source sentence, half something else
+    tgt[7] = unit(src[7] + sentences(1, seed=13)[0])  # relative similarity ~0.2: below the DP threshold (0.3)
+    beads = align_embeddings(src, tgt)
+    assert ((7,), (7,)) in pairs(beads)
+    no_fill = AlignConfig(params=ScoringParams(gap_threshold=float("inf")))
+    assert ((7,), ()) in pairs(align_embeddings(src, tgt, config=no_fill))
+    # but a truly unrelated pair in the gap stays unaligned
+    tgt[7] = sentences(1, seed=14)[0]
+    beads = align_embeddings(src, tgt)
+    assert ((7,), ()) in pairs(beads) and ((), (7,)) in pairs(beads)
