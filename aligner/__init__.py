@@ -14,6 +14,8 @@ from .align.aligner import AlignConfig  # noqa: E402
 from .embed import load_embedder  # noqa: E402
 from .errors import AlignerError  # noqa: E402
 from .export import ExportOptions, write_alignment  # noqa: E402
+from .export.tmx_read import read_tmx  # noqa: E402
+from .bands import band  # noqa: E402
 from .read import read_text  # noqa: E402
 from .result import AlignmentResult  # noqa: E402
 
@@ -26,8 +28,10 @@ __all__ = [
     "align",
     "align_files",
     "align_sentences",
+    "band",
     "load_embedder",
     "read_text",
+    "read_tmx",
     "split",
     "write_alignment",
 ]

@@ -11,8 +11,9 @@ import numpy as np
 from .align.aligner import AlignConfig, align_embeddings
 from .embed import load_embedder
 from .embed.base import Embedder, ProgressCallback
-from .flags import BOILERPLATE, flag_sentences
-from .read import read_text
+from .flags import STEERING_FLAGS, default_flaggers, flag_sentences
+from .flags.language import warn_if_same_language
+from .read import read_document
 from .result import AlignmentResult
 from .segment import get_splitter, segment_lines, segment_text
 from .segment.base import Sentence
@@ -25,7 +26,7 @@ ModelSpec = Union[str, Embedder, None]
 def split(text: str, lang: str, segmented: bool = False) -> list[Sentence]:
     """Split a document into sentences (or take its lines as they are when ``segmented``), flagged."""
     sentences = segment_lines(text) if segmented else segment_text(text, get_splitter(lang))
-    return flag_sentences(sentences)
+    return flag_sentences(sentences, default_flaggers(lang))
 
 
 def align(
@@ -48,6 +49,7 @@ def align(
     ``max_align`` (most sentences on one side of a bead, default 4) overrides ``config``'s.
     """
     embedder = model if model is not None and not isinstance(model, str) else load_embedder(model, device=device)
+    warn_if_same_language(src_text, tgt_text, src_lang, tgt_lang)
     src = split(src_text, src_lang, segmented)
     tgt = split(tgt_text, tgt_lang, segmented)
     config = config or AlignConfig()
@@ -67,7 +69,17 @@ def align_sentences(
     """Embed already split sentences (both sides in one encoder pass) and align them."""
     texts = [s.text for s in src] + [s.text for s in tgt]
     emb = embedder.encode(texts, progress=progress) if texts else np.zeros((0, embedder.dim), np.float32)
-    src_emb, tgt_emb = emb[: len(src)], emb[len(src) :]
+    return align_embedded(src, tgt, emb[: len(src)], emb[len(src) :], config)
+
+
+def align_embedded(
+    src: list[Sentence],
+    tgt: list[Sentence],
+    src_emb: np.ndarray,
+    tgt_emb: np.ndarray,
+    config: AlignConfig = AlignConfig(),
+):
+    """Align split sentences whose embeddings are already computed (e.g. many documents at once)."""
     return align_embeddings(
         src_emb,
         tgt_emb,
@@ -76,8 +88,8 @@ def align_sentences(
         np.array([s.paragraph for s in src], dtype=np.int64),
         np.array([s.paragraph for s in tgt], dtype=np.int64),
         config,
-        np.array([BOILERPLATE in s.flags for s in src], dtype=bool),
-        np.array([BOILERPLATE in s.flags for s in tgt], dtype=bool),
+        np.array([bool(s.flags & STEERING_FLAGS) for s in src], dtype=bool),
+        np.array([bool(s.flags & STEERING_FLAGS) for s in tgt], dtype=bool),
     )
 
 
@@ -86,11 +98,29 @@ def align_files(
     tgt_path: Union[str, Path],
     *,
     encoding: Optional[str] = None,
+    input_format: Optional[str] = None,
     **kwargs,
 ) -> AlignmentResult:
-    """Read two text files (UTF-8 unless ``encoding`` says otherwise) and ``align`` them."""
-    src_text = read_text(src_path, encoding=encoding)
-    tgt_text = read_text(tgt_path, encoding=encoding)
+    """Read two documents (text, HTML, DOCX or PDF by extension, or ``input_format``) and ``align`` them.
+
+    Text is UTF-8 unless ``encoding`` says otherwise (see ``aligner.read.read_document``).
+    """
+    src_text = read_document(src_path, input_format, encoding)
+    tgt_text = read_document(tgt_path, input_format, encoding)
     result = align(src_text, tgt_text, **kwargs)
     result.meta.update(src_path=str(src_path), tgt_path=str(tgt_path))
     return result
+
+
+def similarity_matrix(result: AlignmentResult, model: ModelSpec = None, device: Optional[str] = None) -> np.ndarray:
+    """Cosine similarity of every source sentence of ``result`` with every target sentence (for plots).
+
+    ``model`` should be the embedder the alignment used (a loaded ``Embedder`` avoids loading it again).
+    """
+    embedder = model if model is not None and not isinstance(model, str) else load_embedder(model, device=device)
+    src = [s.text for s in result.src_sentences]
+    tgt = [t.text for t in result.tgt_sentences]
+    if not src or not tgt:
+        return np.zeros((len(src), len(tgt)), np.float32)
+    emb = embedder.encode(src + tgt)
+    return emb[: len(src)] @ emb[len(src) :].T

@@ -7,6 +7,7 @@ from typing import Optional
 import pandas as pd
 
 from .align.base import Bead
+from .bands import band
 from .segment.base import Sentence
 
 FRAME_COLUMNS = [
@@ -24,6 +25,7 @@ FRAME_COLUMNS = [
     "tgt_end",
     "src_flags",
     "tgt_flags",
+    "band",
 ]
 
 
@@ -71,7 +73,8 @@ class AlignmentResult:
         """One row per bead, unaligned sentences included, in document order.
 
         Index columns hold lists of sentence indexes (empty on the missing side); paragraph and
-        offset columns describe the bead's span on each side (``<NA>`` when that side is empty).
+        offset columns describe the bead's span on each side (``<NA>`` when that side is empty);
+        ``band`` is ``good``/``check``/``bad`` from the score (``aligner.bands``).
         """
         rows = []
         for b in self.beads:
@@ -93,6 +96,7 @@ class AlignmentResult:
                     "tgt_end": tgt[-1].end if tgt else None,
                     "src_flags": ",".join(sorted(set().union(*(s.flags for s in src)))) if src else "",
                     "tgt_flags": ",".join(sorted(set().union(*(t.flags for t in tgt)))) if tgt else "",
+                    "band": band(b.score),
                 }
             )
         frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)

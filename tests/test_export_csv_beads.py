@@ -247,7 +247,7 @@ def test_extension_is_case_insensitive(tmp_path: Path, name: str) -> None:
 
 
 def test_registry() -> None:
-    assert supported_suffixes() == [".beads", ".csv", ".tmx", ".tsv"]
+    assert supported_suffixes() == [".beads", ".csv", ".tmx", ".tsv", ".xlsx"]
     assert EXPORTERS[".csv"].suffixes == (".csv",)
 
 

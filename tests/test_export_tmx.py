@@ -270,6 +270,7 @@ def test_props_and_tuids(out: Path) -> None:
     first = props(all_tus[0])
     assert first == {
         "x-aligner-score": "0.910",
+        "x-aligner-band": "good",
         "x-aligner-bead": "1-1",
         "x-aligner-src-idx": "0",
         "x-aligner-tgt-idx": "0",

@@ -6,7 +6,11 @@ import typer
 from .. import __version__
 from ._common import out
 from .align import align
+from .batch import batch
 from .evaluate import evaluate
+from .review import review_import
+from .srx import srx
+from .tmx_check import tmx_check
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Indonesian–English sentence aligner.")
 
@@ -25,7 +29,11 @@ def _main(
 
 
 app.command()(align)
+app.command()(batch)
 app.command()(evaluate)
+app.command("review-import")(review_import)
+app.command()(srx)
+app.command("tmx-check")(tmx_check)
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """``aligner align``: two documents in, a translation memory out."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Optional
 
@@ -11,8 +12,8 @@ from ._common import err, out, primary, progress_bar, setup_logging, user_errors
 
 
 def align(
-    src_file: Path = typer.Argument(..., help="Source (Indonesian) document, UTF-8 text."),
-    tgt_file: Path = typer.Argument(..., help="Target (English) document, UTF-8 text."),
+    src_file: Path = typer.Argument(..., help="Source (Indonesian) document: text (UTF-8), .html, .docx or .pdf."),
+    tgt_file: Path = typer.Argument(..., help="Target (English) document: text (UTF-8), .html, .docx or .pdf."),
     output: Path = typer.Option(..., "-o", "--output", help="Output file: .tmx, .csv, .tsv or .beads."),
     src_lang: str = typer.Option("id", help="Source language (splitting rules; TMX code id → id-ID)."),
     tgt_lang: str = typer.Option("en", help="Target language (splitting rules; TMX code en → en-US)."),
@@ -20,8 +21,12 @@ def align(
     model: Optional[str] = typer.Option(None, help="sentence-transformers model name or folder (default: bundled multilingual-e5-small)."),
     max_align: int = typer.Option(4, min=1, max=8, help="Most sentences on one side of a bead."),
     min_score: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="Pairs scoring below this stay out of the TMX and are marked in CSV."),
+    min_band: Optional[str] = typer.Option(None, help="good or check: only pairs in this band or better go in the output; with a .tmx output every bead also goes to a review sheet (<output stem>.review.xlsx unless --review)."),
+    review: Optional[Path] = typer.Option(None, help="Also write the review sheet (.xlsx: every bead, keep column) here."),
+    max_seg_chars: Optional[int] = typer.Option(None, min=1, help="Pairs with a side longer than this many characters stay out of the TMX (over 2000 they are flagged long-segment)."),
     device: Optional[str] = typer.Option(None, help="cpu or cuda (default: cpu)."),
     encoding: Optional[str] = typer.Option(None, help="Input encoding when not UTF-8 (e.g. cp1252)."),
+    input_format: Optional[str] = typer.Option(None, "--input-format", help="text, html, docx or pdf (default: from each file's extension; others are text)."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
 ) -> None:
@@ -33,26 +38,45 @@ def align(
 
         if output.suffix.lower() not in supported_suffixes():
             raise AlignerError(f"{output}: unknown output format; use one of {', '.join(supported_suffixes())}")
-        options = ExportOptions(src_lang=src_lang, tgt_lang=tgt_lang, min_score=min_score)
+        options = ExportOptions(src_lang=src_lang, tgt_lang=tgt_lang, min_score=min_score, min_band=min_band,
+                                max_seg_chars=max_seg_chars)
+        review_path = review_output(output, min_band, review)
         with progress_bar() as progress:
             task = progress.add_task("encoding sentences", total=None)
             result = align_files(
-                src_file, tgt_file, encoding=encoding, src_lang=primary(src_lang), tgt_lang=primary(tgt_lang),
+                src_file, tgt_file, encoding=encoding, input_format=input_format, src_lang=primary(src_lang), tgt_lang=primary(tgt_lang),
                 segmented=segmented, model=model, device=device, max_align=max_align,
                 progress=lambda k: progress.update(task, advance=k),
             )
         stats = write_alignment(result, output, options)
+        if review_path is not None:
+            review_stats = write_alignment(result, review_path, dataclasses.replace(options, min_band=None))
+            err.print(f"review sheet: {review_path} ({review_stats.rows_written} rows)", highlight=False, soft_wrap=True)
         if output.suffix.lower() == ".tmx":
             report_unaligned(result, primary(src_lang), primary(tgt_lang))
         mean = result.mean_score()
         out.print(
             f"{output}: {stats.pairs_written} pairs written"
             + (f", {stats.below_min_score} below --min-score" if stats.below_min_score else "")
+            + (f", {stats.below_min_band} below --min-band" if stats.below_min_band else "")
+            + (f", {stats.too_long} over --max-seg-chars" if stats.too_long else "")
+            + (f", {stats.duplicates_merged} duplicates merged" if stats.duplicates_merged else "")
             + f", unaligned {len(result.unaligned_src)} {primary(src_lang)} / {len(result.unaligned_tgt)} {primary(tgt_lang)}"
             + (f", mean score {mean:.3f}" if mean is not None else "")
             + (f", {stats.control_chars_removed} control characters removed" if stats.control_chars_removed else ""),
             highlight=False, soft_wrap=True,
         )
+
+
+def review_output(output: Path, min_band: Optional[str], review: Optional[Path]) -> Optional[Path]:
+    """Where the review sheet goes: ``--review``, else ``<stem>.review.xlsx`` beside a TMX with ``--min-band``."""
+    if review is not None:
+        if review.suffix.lower() != ".xlsx":
+            raise AlignerError(f"{review}: the review sheet must be a .xlsx file")
+        return review
+    if min_band is not None and output.suffix.lower() == ".tmx":
+        return output.with_name(output.stem + ".review.xlsx")
+    return None
 
 
 def report_unaligned(result, src_code: str, tgt_code: str, limit: int = 8) -> None:

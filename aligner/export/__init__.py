@@ -5,7 +5,7 @@ from .base import EXPORTERS, ExportOptions, ExportStats, Exporter, supported_suf
 from .langcodes import to_lang_code
 
 # Importing the format modules registers their exporters in EXPORTERS.
-from . import beads, delimited, tmx  # noqa: E402,F401  isort: skip
+from . import beads, delimited, tmx, xlsx  # noqa: E402,F401  isort: skip
 
 __all__ = [
     "EXPORTERS",

@@ -32,6 +32,11 @@ logger = logging.getLogger(__name__)
 ALIGNED = "aligned"
 BELOW_MIN_SCORE = "below_min_score"
 UNALIGNED = "unaligned"
+BELOW_MIN_BAND = "below_min_band"
+TOO_LONG = "too_long"
+
+#: Segments longer than this (characters, per side) are flagged ``long-segment``.
+LONG_SEGMENT = 2000
 
 # Characters XML 1.0 cannot carry (Char production): C0 controls other than TAB/LF/CR,
 # lone surrogates, U+FFFE and U+FFFF.
@@ -56,8 +61,21 @@ class ExportOptions:
     tool_version: str = __version__
     doc_id: Optional[str] = None
     creation_date: Optional[datetime] = None
+    min_band: Optional[str] = None
+    """``good``/``check``/``bad``: pairs in a worse band (see ``aligner.bands``) stay out of the TMX."""
+    max_seg_chars: Optional[int] = None
+    """Pairs with a side longer than this many characters stay out of the TMX."""
+    merge_duplicates: bool = True
+    """TMX: identical pairs become one ``<tu>`` with an ``x-aligner-count`` prop."""
 
     def __post_init__(self) -> None:
+        if self.min_band is not None:
+            from ..bands import band_rank
+
+            try:
+                band_rank(self.min_band)
+            except ValueError as exc:
+                raise ExportError(str(exc)) from None
         self.src_lang = to_lang_code(self.src_lang)
         self.tgt_lang = to_lang_code(self.tgt_lang)
         if self.min_score is not None:
@@ -91,6 +109,9 @@ class ExportStats:
     control_chars_removed: int = 0
     empty_skipped: int = 0
     rows_written: int = 0
+    below_min_band: int = 0
+    too_long: int = 0
+    duplicates_merged: int = 0
     path: Optional[Path] = None
     format: str = ""
 
@@ -197,10 +218,22 @@ def iter_rows(
         elif is_below(bead.score, options):
             stats.below_min_score += 1
             status = BELOW_MIN_SCORE
+        elif options.min_band is not None and not _band_ok(bead.score, options.min_band):
+            stats.below_min_band += 1
+            status = BELOW_MIN_BAND
+        elif options.max_seg_chars is not None and texts and max(len(src), len(tgt)) > options.max_seg_chars:
+            stats.too_long += 1
+            status = TOO_LONG
         else:
             stats.pairs_written += 1
             status = ALIGNED
         yield Row(bead=bead, src_text=src, tgt_text=tgt, status=status, removed=removed)
+
+
+def _band_ok(score: float, minimum: str) -> bool:
+    from ..bands import at_least
+
+    return at_least(score, minimum)
 
 
 def format_score(score: float) -> str:
@@ -275,12 +308,13 @@ def write_alignment(
     if target.is_dir():
         raise ExportError(f"cannot write {target}: it is a folder")
     mode = _new_file_mode(target)
+    binary = getattr(exporter, "binary", False)  # e.g. .xlsx: written to a binary stream
 
     try:
         tmp = tempfile.NamedTemporaryFile(
-            mode="w",
-            encoding="utf-8",
-            newline="",
+            mode="wb" if binary else "w",
+            encoding=None if binary else "utf-8",
+            newline=None if binary else "",
             dir=folder,
             prefix=f".{target.name}.",
             suffix=".tmp",

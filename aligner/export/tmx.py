@@ -1,12 +1,26 @@
 """TMX 1.4b export: one ``<tu>`` per aligned pair, streamed to the output."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, TextIO
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Iterable, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
-from .base import ALIGNED, ExportOptions, ExportStats, Row, format_indexes, format_score, iter_rows, register, sanitise
+from ..bands import band
+from .base import (
+    ALIGNED,
+    LONG_SEGMENT,
+    ExportOptions,
+    ExportStats,
+    Row,
+    format_indexes,
+    format_score,
+    iter_rows,
+    register,
+    sanitise,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..result import AlignmentResult
@@ -70,29 +84,76 @@ def _header(result: "AlignmentResult", options: ExportOptions) -> str:
     return f"{head}  <header {attr_text}/>\n  <body>\n"
 
 
-def _tu_xml(row: Row, number: int, options: ExportOptions) -> str:
-    """The XML of one translation unit."""
+def _tu_xml(row: Row, number: int, options: ExportOptions, result: "AlignmentResult | None" = None,
+            count: int = 1) -> str:
+    """The XML of the translation unit of one aligned row (``count`` > 1: merged duplicates)."""
     tuid = f"{options.doc_id}:{number}" if options.doc_id else str(number)
-    bead = row.bead
+    return unit_xml(row.src_text, row.tgt_text, _props(row, options, result, count), tuid, options)
+
+
+def unit_xml(src_text: str, tgt_text: str, props: dict[str, str], tuid: str, options: ExportOptions) -> str:
+    """The XML of one translation unit; ``props`` keys get the ``x-aligner-`` prefix."""
     parts = [f"    <tu tuid={_attr(tuid)}>\n"]
-    parts.append(_prop("score", format_score(bead.score), "      "))
-    parts.append(_prop("bead", bead.kind, "      "))
-    parts.append(_prop("src-idx", format_indexes(bead.src), "      "))
-    parts.append(_prop("tgt-idx", format_indexes(bead.tgt), "      "))
-    if options.doc_id:
-        parts.append(_prop("doc", options.doc_id, "      "))
-    parts.append(f"      <tuv xml:lang={_attr(options.src_lang)}><seg>{_text(row.src_text)}</seg></tuv>\n")
-    parts.append(f"      <tuv xml:lang={_attr(options.tgt_lang)}><seg>{_text(row.tgt_text)}</seg></tuv>\n")
+    parts += [_prop(kind, value, "      ") for kind, value in props.items() if value != ""]
+    parts.append(f"      <tuv xml:lang={_attr(options.src_lang)}><seg>{_text(sanitise(src_text)[0])}</seg></tuv>\n")
+    parts.append(f"      <tuv xml:lang={_attr(options.tgt_lang)}><seg>{_text(sanitise(tgt_text)[0])}</seg></tuv>\n")
     parts.append("    </tu>\n")
     return "".join(parts)
+
+
+def pair_flags(result: "AlignmentResult", row: Row) -> str:
+    """Sentence flags of both sides plus ``long-segment``/``identical``, comma-separated."""
+    flags: set[str] = set()
+    for i in row.bead.src:
+        flags |= set(result.src_sentences[i].flags)
+    for j in row.bead.tgt:
+        flags |= set(result.tgt_sentences[j].flags)
+    if max(len(row.src_text), len(row.tgt_text)) > LONG_SEGMENT:
+        flags.add("long-segment")
+    if row.src_text.strip() and row.src_text.strip() == row.tgt_text.strip():
+        flags.add("identical")
+    return ",".join(sorted(flags))
+
+
+def _props(row: Row, options: ExportOptions, result: "AlignmentResult | None" = None, count: int = 1) -> dict[str, str]:
+    bead = row.bead
+    props = {
+        "score": format_score(bead.score),
+        "band": band(bead.score),
+        "bead": bead.kind,
+        "src-idx": format_indexes(bead.src),
+        "tgt-idx": format_indexes(bead.tgt),
+        "flags": pair_flags(result, row) if result is not None else "",
+    }
+    if options.doc_id:
+        props["doc"] = options.doc_id
+    if count > 1:
+        props["count"] = str(count)
+    return props
+
+
+def write_units(stream: TextIO, units: list[tuple[str, str, dict[str, str]]], options: ExportOptions,
+                model: str = "") -> int:
+    """Write a whole TMX of ``(src_text, tgt_text, props)`` units; returns how many were written."""
+    from ..result import AlignmentResult
+
+    stream.write(_header(AlignmentResult([], [], [], model=model), options))
+    for number, (src, tgt, props) in enumerate(units, start=1):
+        tuid = f"{options.doc_id}:{number}" if options.doc_id else str(number)
+        stream.write(unit_xml(src, tgt, props, tuid, options))
+    stream.write("  </body>\n</tmx>\n")
+    return len(units)
 
 
 class TmxExporter:
     """TMX 1.4b for OmegaT, Trados, memoQ and Okapi: aligned pairs only.
 
     1-0/0-1 beads, pairs under ``min_score`` and pairs with an empty side are left out (and
-    counted). Props: ``x-aligner-score``, ``x-aligner-bead``, ``x-aligner-src-idx``,
-    ``x-aligner-tgt-idx`` (0-based sentence indexes) and ``x-aligner-doc`` with a doc id.
+    counted), and so are pairs under ``min_band`` or over ``max_seg_chars``. Props:
+    ``x-aligner-score``, ``x-aligner-band`` (``aligner.bands``), ``x-aligner-bead``,
+    ``x-aligner-src-idx``, ``x-aligner-tgt-idx`` (0-based sentence indexes), ``x-aligner-flags``
+    (sentence flags, ``long-segment``, ``identical``; only when any), ``x-aligner-doc`` with a doc
+    id, and ``x-aligner-count`` when identical pairs were merged into one ``<tu>``.
     """
 
     name = "tmx"
@@ -101,14 +162,49 @@ class TmxExporter:
     def write(self, result: "AlignmentResult", stream: TextIO, options: ExportOptions) -> ExportStats:
         """Stream the TMX document for ``result`` to ``stream``."""
         stats = ExportStats(format=self.name)
-        stream.write(_header(result, options))
-        for row in iter_rows(result, options, stats):
+        units: dict[object, list] = {}  # (src, tgt) -> [first row, count], in document order
+        for n, row in enumerate(iter_rows(result, options, stats)):
             if row.status != ALIGNED:
                 continue
+            key = (row.src_text, row.tgt_text) if options.merge_duplicates else n
+            if key in units:
+                units[key][1] += 1
+                stats.duplicates_merged += 1
+            else:
+                units[key] = [row, 1]
+        stream.write(_header(result, options))
+        for row, count in units.values():
             stats.rows_written += 1
-            stream.write(_tu_xml(row, stats.rows_written, options))
+            stream.write(_tu_xml(row, stats.rows_written, options, result, count))
         stream.write("  </body>\n</tmx>\n")
         return stats
 
 
 register(TmxExporter())
+
+
+def write_tmx_corpus(
+    documents: "Iterable[tuple[AlignmentResult, str]]", stream: TextIO, options: ExportOptions, model: str = ""
+) -> ExportStats:
+    """Stream many documents into one TMX: each ``(result, doc_id)`` adds its ``<tu>``\\ s with
+    ``tuid`` ``doc_id:n`` and an ``x-aligner-doc`` prop, as a single-document export with
+    ``doc_id`` would. ``model`` goes in the header; the documents are consumed one at a time."""
+    stats = ExportStats(format="tmx")
+    stream.write(_header(SimpleNamespace(model=model), dataclasses.replace(options, doc_id=None)))  # type: ignore[arg-type]
+    for result, doc_id in documents:
+        doc_options = dataclasses.replace(options, doc_id=doc_id)
+        units: dict[object, list] = {}  # as TmxExporter.write: duplicates merged within a document
+        for n, row in enumerate(iter_rows(result, doc_options, stats)):
+            if row.status != ALIGNED:
+                continue
+            key = (row.src_text, row.tgt_text) if options.merge_duplicates else n
+            if key in units:
+                units[key][1] += 1
+                stats.duplicates_merged += 1
+            else:
+                units[key] = [row, 1]
+        for number, (row, count) in enumerate(units.values(), start=1):
+            stream.write(_tu_xml(row, number, doc_options, result, count))
+        stats.rows_written += len(units)
+    stream.write("  </body>\n</tmx>\n")
+    return stats

@@ -1,7 +1,11 @@
-"""Line flags: marks on sentences (web boilerplate, ...) that make the aligner prefer to leave them unaligned."""
+"""Line flags: marks on sentences (web boilerplate, wrong-language lines) that make the aligner prefer to leave them unaligned."""
 from __future__ import annotations
 
-from .base import BOILERPLATE, flag_sentences
+from .base import BOILERPLATE, STEERING_FLAGS, WRONG_LANGUAGE, default_flaggers, flag_sentences
 from .boilerplate import is_boilerplate
+from .language import document_language, is_wrong_language
 
-__all__ = ["BOILERPLATE", "flag_sentences", "is_boilerplate"]
+__all__ = [
+    "BOILERPLATE", "STEERING_FLAGS", "WRONG_LANGUAGE", "default_flaggers", "document_language",
+    "flag_sentences", "is_boilerplate", "is_wrong_language",
+]

@@ -7,9 +7,24 @@ from typing import Callable, Sequence
 from ..segment.base import Sentence
 
 BOILERPLATE = "boilerplate"
+WRONG_LANGUAGE = "wrong-language"
+STEERING_FLAGS = frozenset({BOILERPLATE, WRONG_LANGUAGE})
+"""Flags that make the aligner prefer to leave a sentence unaligned."""
 
 Flagger = Callable[[str], bool]
 """A predicate over a sentence's text."""
+
+
+def default_flaggers(lang: str | None = None) -> dict[str, Flagger]:
+    """Boilerplate, plus wrong-language lines when the document's language ``lang`` is id or en."""
+    from .boilerplate import is_boilerplate
+    from .language import wrong_language_flagger
+
+    flaggers: dict[str, Flagger] = {BOILERPLATE: is_boilerplate}
+    language = wrong_language_flagger(lang) if lang else None
+    if language is not None:
+        flaggers[WRONG_LANGUAGE] = language
+    return flaggers
 
 
 def flag_sentences(sentences: Sequence[Sentence], flaggers: dict[str, Flagger] | None = None) -> list[Sentence]:

@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from aligner.read.base import paragraphs
 from aligner.segment.base import Sentence, Splitter, number_sentences
 from aligner.segment.punkt import LANGUAGES, PunktSplitter
 
 log = logging.getLogger(__name__)
+
+MAX_SEGMENT_CHARS = 2000
+"""Longer segments (no sentence end in sight: tables, lists, run-on text) are cut at whitespace."""
+
+_SPACE_RUN = re.compile(r"\s+")
 
 _ALIASES = {
     "id": "id",
@@ -48,8 +54,37 @@ def segment_text(text: str, splitter: Splitter) -> list[Sentence]:
     Sentence offsets are offsets into ``text``; sentences are numbered from 0 in document order.
     """
     triples: list[tuple[int, int, int]] = []
+    cut = 0
     for para in paragraphs(text):
         body = text[para.start : para.end]
         for start, end in splitter.spans(body):
-            triples.append((para.start + start, para.start + end, para.index))
+            pieces = cap_length(body, start, end)
+            cut += len(pieces) > 1
+            triples.extend((para.start + s, para.start + e, para.index) for s, e in pieces)
+    if cut:
+        log.warning("%d segment(s) longer than %d characters without a sentence end were cut at whitespace",
+                    cut, MAX_SEGMENT_CHARS)
     return number_sentences(triples, text)
+
+
+def cap_length(text: str, start: int, end: int, limit: int = MAX_SEGMENT_CHARS) -> list[tuple[int, int]]:
+    """Cut ``text[start:end]`` into spans of at most ``limit`` characters, at the last whitespace if any.
+
+    Spans are stripped and keep every non-whitespace character; linear in the span's length.
+    """
+    spans: list[tuple[int, int]] = []
+    while end - start > limit:
+        last = None
+        for last in _SPACE_RUN.finditer(text, start + 1, start + limit + 1):
+            pass
+        if last is not None:
+            spans.append((start, last.start()))
+            start = last.end()
+        else:  # no whitespace at all: a hard cut
+            spans.append((start, start + limit))
+            start += limit
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        spans.append((start, end))
+    return spans

@@ -1,0 +1,67 @@
+"""The local engine: a pool of worker processes, each loading the embedder once (initializer)."""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from ...embed.base import Embedder
+from ..discover import DocPair
+from ..job import DocOutcome, JobSettings, run_chunk
+from ..store import PartStore
+from . import OnDone
+
+log = logging.getLogger(__name__)
+
+
+class _WorkerState:
+    """What a worker process keeps between chunks: set once by :func:`_init_worker`."""
+
+    embedder: Optional[Embedder] = None
+    settings: Optional[JobSettings] = None
+    store: Optional[PartStore] = None
+
+
+def _init_worker(loader: Callable[[], Embedder], settings: JobSettings, outdir: Path) -> None:
+    _WorkerState.embedder = loader()
+    _WorkerState.settings = settings
+    _WorkerState.store = PartStore(outdir)
+
+
+def _run_in_worker(chunk: list[DocPair]) -> list[DocOutcome]:
+    return run_chunk(chunk, _WorkerState.settings, _WorkerState.embedder, _WorkerState.store)
+
+
+def run_local(
+    chunks: Sequence[list[DocPair]],
+    settings: JobSettings,
+    loader: Callable[[], Embedder],
+    outdir: Path,
+    workers: int,
+    on_done: OnDone,
+) -> None:
+    """Run every chunk; ``workers <= 1`` runs in this process, else in ``workers`` spawned
+    processes (spawn: safe with torch's thread pools). ``loader`` must be picklable."""
+    if not chunks:
+        return
+    store = PartStore(outdir)
+    if workers <= 1 or len(chunks) == 1:
+        embedder = loader()
+        for chunk in chunks:
+            on_done(run_chunk(chunk, settings, embedder, store))
+        return
+    ctx = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(chunks)), mp_context=ctx,
+        initializer=_init_worker, initargs=(loader, settings, Path(outdir)),
+    )
+    try:
+        pending: set[Future] = {pool.submit(_run_in_worker, chunk) for chunk in chunks}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                on_done(fut.result())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

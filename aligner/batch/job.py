@@ -1,0 +1,178 @@
+"""The engine-agnostic unit of work: read, split, flag, encode and align a chunk of documents.
+
+:func:`run_chunk` is all an engine calls (in any process that has an embedder): it encodes the
+sentences of every document of the chunk in one ``encode`` call (the embedder sorts them by
+length, so short documents share well-filled batches), aligns each document and writes its
+part atomically. Nothing here knows about process pools or Dask.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+from collections import Counter
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import numpy as np
+
+from ..align.aligner import AlignConfig
+from ..api import align_embedded, split
+from ..embed.base import Embedder
+from ..errors import AlignerError
+from ..read import read_text
+from ..result import AlignmentResult
+from ..segment.base import Sentence
+from .discover import DocPair
+from .store import PartStore, error_record, result_record
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    """Everything that decides a document's alignment (and so its part's key)."""
+
+    model_spec: str = "model=default"
+    src_lang: str = "id"
+    tgt_lang: str = "en"
+    segmented: bool = False
+    encoding: Optional[str] = None
+    max_align: int = 4
+
+    def fingerprint(self) -> str:
+        """A stable text naming these settings."""
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+
+@dataclass(frozen=True)
+class DocOutcome:
+    """What a worker sends back per document (the result itself is in its part)."""
+
+    doc_id: str
+    sentences: int
+    error: Optional[str] = None
+
+
+def _file_stamp(path: os.PathLike) -> str:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return "missing"
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def doc_key(pair: DocPair, settings: JobSettings) -> str:
+    """The key of a document's part: settings plus the size and time of both input files."""
+    raw = f"{settings.fingerprint()}|{pair.src}|{_file_stamp(pair.src)}|{pair.tgt}|{_file_stamp(pair.tgt)}"
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class _Prepared:
+    pair: DocPair
+    src: list[Sentence]
+    tgt: list[Sentence]
+
+
+def prepare(pair: DocPair, settings: JobSettings) -> _Prepared:
+    """Read and split both sides; AlignerError when a side is unusable or has no sentence."""
+    src = split(read_text(pair.src, encoding=settings.encoding), settings.src_lang, settings.segmented)
+    tgt = split(read_text(pair.tgt, encoding=settings.encoding), settings.tgt_lang, settings.segmented)
+    for side, sentences in ((settings.src_lang, src), (settings.tgt_lang, tgt)):
+        if not sentences:
+            raise AlignerError(f"the {side} side has no sentences")
+    return _Prepared(pair, src, tgt)
+
+
+def _error_text(exc: BaseException) -> str:
+    msg = (str(exc).splitlines() or [""])[0]
+    return msg if isinstance(exc, AlignerError) else f"{type(exc).__name__}: {msg}"
+
+
+def _encode(docs: list[_Prepared], embedder: Embedder) -> list[Optional[np.ndarray]]:
+    """One encoder call over every sentence of ``docs``; per document when that call fails."""
+    texts = [s.text for d in docs for s in (*d.src, *d.tgt)]
+    try:
+        emb = embedder.encode(texts)
+    except Exception as exc:  # isolate the document that breaks the encoder
+        log.warning("encoding %d documents at once failed (%s); encoding them one by one", len(docs), exc)
+        out: list[Optional[np.ndarray]] = []
+        for d in docs:
+            try:
+                out.append(embedder.encode([s.text for s in (*d.src, *d.tgt)]))
+            except Exception:
+                out.append(None)
+        return out
+    out, start = [], 0
+    for d in docs:
+        n = len(d.src) + len(d.tgt)
+        out.append(emb[start : start + n])
+        start += n
+    return out
+
+
+def flag_counts(sentences: Sequence[Sentence]) -> dict[str, int]:
+    """How many sentences carry each flag."""
+    return dict(sorted(Counter(f for s in sentences for f in s.flags).items()))
+
+
+def run_chunk(pairs: Sequence[DocPair], settings: JobSettings, embedder: Embedder, store: PartStore) -> list[DocOutcome]:
+    """Align every document of ``pairs`` and store each result (or its error); never raises
+    for a bad document. Returns one :class:`DocOutcome` per pair, in order."""
+    config = AlignConfig(max_align=settings.max_align)
+    outcomes: dict[str, DocOutcome] = {}
+    ready: list[_Prepared] = []
+    for pair in pairs:
+        key = doc_key(pair, settings)
+        try:
+            ready.append(prepare(pair, settings))
+        except Exception as exc:  # noqa: BLE001 - reported per document, the run goes on
+            error = _error_text(exc)
+            store.write(error_record(pair.doc_id, error), key)
+            outcomes[pair.doc_id] = DocOutcome(pair.doc_id, 0, error)
+    embeddings = _encode(ready, embedder) if ready else []
+    for doc, emb in zip(ready, embeddings):
+        pair, n = doc.pair, len(doc.src) + len(doc.tgt)
+        key = doc_key(pair, settings)
+        try:
+            if emb is None:
+                raise AlignerError("the embedder failed on this document")
+            beads = align_embedded(doc.src, doc.tgt, emb[: len(doc.src)], emb[len(doc.src) :], config)
+            result = AlignmentResult(doc.src, doc.tgt, beads, settings.src_lang, settings.tgt_lang,
+                                     model=getattr(embedder, "name", ""))
+            store.write(result_record(pair.doc_id, result), key)
+            outcomes[pair.doc_id] = DocOutcome(pair.doc_id, n)
+        except Exception as exc:  # noqa: BLE001
+            error = _error_text(exc)
+            store.write(error_record(pair.doc_id, error), key)
+            outcomes[pair.doc_id] = DocOutcome(pair.doc_id, n, error)
+    return [outcomes[p.doc_id] for p in pairs]
+
+
+def plan_chunks(pairs: Sequence[DocPair], workers: int, max_bytes: int = 96_000, max_docs: int = 64) -> list[list[DocPair]]:
+    """Consecutive chunks of about ``max_bytes`` of input text (at least one document each),
+    smaller when needed to give every worker about four chunks."""
+    sizes = [_size(p.src) + _size(p.tgt) for p in pairs]
+    budget = max(1, min(max_bytes, sum(sizes) // max(1, 4 * workers)))
+    chunks: list[list[DocPair]] = []
+    current: list[DocPair] = []
+    used = 0
+    for pair, size in zip(pairs, sizes):
+        if current and (used + size > budget or len(current) >= max_docs):
+            chunks.append(current)
+            current, used = [], 0
+        current.append(pair)
+        used += size
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _size(path: os.PathLike) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0

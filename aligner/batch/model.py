@@ -1,0 +1,53 @@
+"""How a worker gets its embedder: a picklable loader, called once per worker process."""
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+from typing import Optional
+
+from ..embed.base import Embedder
+from ..errors import ModelError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ModelLoader:
+    """Loads the embedder in a worker: ``model`` for :func:`aligner.embed.load_embedder`, or
+    ``factory`` (``"module:callable"``, a zero-argument callable returning any object with
+    ``name``, ``dim`` and ``encode``) instead. ``num_threads`` caps torch's threads per worker."""
+
+    model: Optional[str] = None
+    device: Optional[str] = None
+    num_threads: Optional[int] = None
+    factory: Optional[str] = None
+
+    def __call__(self) -> Embedder:
+        if self.factory:
+            return load_factory(self.factory)()
+        from ..embed import load_embedder
+
+        opts = {"num_threads": self.num_threads} if self.num_threads else {}
+        return load_embedder(self.model, device=self.device, **opts)
+
+    @property
+    def spec(self) -> str:
+        """What identifies the embeddings this loader gives (part of every document's key)."""
+        return f"factory={self.factory}" if self.factory else f"model={self.model or 'default'}"
+
+
+def load_factory(spec: str):
+    """Import ``"package.module:callable"``; ModelError (one line) when it cannot be found."""
+    module, _, attr = spec.partition(":")
+    if not module or not attr:
+        raise ModelError(f"embedder factory {spec!r} must look like 'package.module:callable'")
+    try:
+        obj = importlib.import_module(module)
+        for part in attr.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError) as exc:
+        raise ModelError(f"cannot import embedder factory {spec!r}: {exc}") from exc
+    if not callable(obj):
+        raise ModelError(f"embedder factory {spec!r} is not callable")
+    return obj

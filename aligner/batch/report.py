@@ -1,0 +1,62 @@
+"""The per-document report: one CSV row per document (and per unmatched file)."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Iterable, Optional
+
+from ..result import AlignmentResult
+from .discover import DocPair
+from .job import flag_counts
+from .store import atomic_file
+
+REPORT_COLUMNS = [
+    "doc_id", "status", "src_path", "tgt_path", "src_sentences", "tgt_sentences", "pairs",
+    "unaligned_src", "unaligned_tgt", "mean_score", "src_flags", "tgt_flags", "error",
+]
+OK, FAILED, UNMATCHED = "ok", "failed", "unmatched"
+
+
+def _flags_text(counts: dict[str, int]) -> str:
+    return ";".join(f"{k}={v}" for k, v in counts.items())
+
+
+def doc_row(pair: DocPair, result: Optional[AlignmentResult], error: Optional[str]) -> dict:
+    """The report row of one document (``result`` None when it failed with ``error``)."""
+    row = {c: "" for c in REPORT_COLUMNS}
+    row.update(doc_id=pair.doc_id, src_path=str(pair.src), tgt_path=str(pair.tgt))
+    if result is None:
+        row.update(status=FAILED, error=error or "not aligned")
+        return row
+    mean = result.mean_score()
+    row.update(
+        status=OK,
+        src_sentences=len(result.src_sentences),
+        tgt_sentences=len(result.tgt_sentences),
+        pairs=len(result.pairs),
+        unaligned_src=len(result.unaligned_src),
+        unaligned_tgt=len(result.unaligned_tgt),
+        mean_score="" if mean is None else f"{mean:.3f}",
+        src_flags=_flags_text(flag_counts(result.src_sentences)),
+        tgt_flags=_flags_text(flag_counts(result.tgt_sentences)),
+    )
+    return row
+
+
+def unmatched_row(path: Path) -> dict:
+    """The report row of a file that found no partner."""
+    row = {c: "" for c in REPORT_COLUMNS}
+    row.update(status=UNMATCHED, src_path=str(path), error="no matching file in the other language")
+    return row
+
+
+def write_report(rows: Iterable[dict], path: Path) -> int:
+    """Write the report CSV atomically; returns the number of rows."""
+    n = 0
+    with atomic_file(path) as fh:
+        writer = csv.DictWriter(fh, REPORT_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+            n += 1
+    return n

@@ -1,0 +1,188 @@
+"""A whole batch run: discover pairs, skip finished ones, run the engine, merge, report."""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Optional, Protocol, Sequence
+
+from ..embed.base import Embedder
+from ..errors import AlignerError
+from ..export.base import ExportOptions
+from .discover import DocPair, discover
+from .job import DocOutcome, JobSettings, doc_key, plan_chunks
+from .merge import MergeStats, format_for, merge
+from .model import ModelLoader
+from .store import PartStore
+
+log = logging.getLogger(__name__)
+
+DEFAULT_OUTPUT = "corpus.tmx"
+REPORT_NAME = "report.csv"
+
+
+class BatchProgress(Protocol):
+    """Receives progress in the calling process."""
+
+    def start(self, total_docs: int, done_docs: int) -> None:
+        """Called once: documents in the run and how many were already finished."""
+
+    def advance(self, docs: int, sentences: int) -> None:
+        """Called as each chunk finishes."""
+
+
+@dataclass
+class BatchOptions:
+    """How to run a batch. ``loader`` (any picklable zero-argument callable returning an
+    embedder) overrides ``model``/``device``/``factory``; ``workers`` None means one per CPU
+    (one in all for a GPU device)."""
+
+    output_file: Optional[Path] = None
+    fmt: Optional[str] = None
+    src_lang: str = "id"
+    tgt_lang: str = "en"
+    segmented: bool = False
+    encoding: Optional[str] = None
+    max_align: int = 4
+    min_score: Optional[float] = None
+    model: Optional[str] = None
+    device: Optional[str] = None
+    factory: Optional[str] = None
+    loader: Optional[Callable[[], Embedder]] = None
+    workers: Optional[int] = None
+    engine: str = "local"
+    scheduler: Optional[str] = None
+    creation_date: Optional[datetime] = None
+
+
+@dataclass
+class BatchSummary:
+    """What a run did; ``merged`` describes the corpus file."""
+
+    output: Path
+    report: Path
+    documents: int
+    skipped: int
+    failed_now: int
+    sentences_now: int
+    seconds: float
+    workers: int
+    engine: str
+    device: str
+    merged: MergeStats
+    unmatched: list[Path] = field(default_factory=list)
+
+    @property
+    def sentences_per_second(self) -> float:
+        """Sentences aligned in this run per second of wall time."""
+        return self.sentences_now / self.seconds if self.seconds > 0 else 0.0
+
+
+def available_cpus() -> int:
+    """CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def default_workers(device: Optional[str]) -> int:
+    """One worker per CPU, or one for a GPU (it is shared by the whole run)."""
+    return 1 if device and not device.startswith("cpu") else available_cpus()
+
+
+def creation_date(options: BatchOptions, store: PartStore) -> datetime:
+    """The TMX date: given, else ``SOURCE_DATE_EPOCH``, else the first run's start (kept in run.json)."""
+    if options.creation_date is not None:
+        return options.creation_date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    info = store.run_info({"created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")})
+    return datetime.strptime(info["created"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
+def loader_spec(loader: Callable[[], Embedder]) -> str:
+    """A stable name for a loader (part of every document's key): its ``spec``, else its import path."""
+    spec = getattr(loader, "spec", None)
+    if spec:
+        return str(spec)
+    name = getattr(loader, "__qualname__", None)
+    return f"{loader.__module__}:{name}" if name else repr(loader)
+
+
+def _engine(name: str):
+    if name == "local":
+        from .engines.local import run_local
+
+        return run_local
+    if name == "dask":
+        from .engines.dask import run_dask
+
+        return run_dask
+    raise AlignerError(f"unknown engine {name!r} (expected local or dask)")
+
+
+def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None,
+              progress: Optional[BatchProgress] = None) -> BatchSummary:
+    """Align every document pair of ``source`` (folder or manifest) into ``outdir``.
+
+    Finished documents (parts under ``outdir/.parts`` made with the same settings from the same
+    files) are skipped, so an interrupted run resumes; the corpus file and ``report.csv`` are
+    rebuilt from all parts at the end.
+    """
+    options = options or BatchOptions()
+    outdir = Path(outdir)
+    output = outdir / (options.output_file or DEFAULT_OUTPUT)
+    fmt = format_for(output, options.fmt)
+    if options.fmt and output.suffix.lower() != f".{fmt}" and options.output_file is None:
+        output = output.with_suffix(f".{fmt}")
+    run_engine = _engine(options.engine)
+    found = discover(Path(source), options.src_lang, options.tgt_lang, exclude=outdir)
+    if found.unmatched:
+        shown = ", ".join(str(p) for p in found.unmatched[:5])
+        more = f" and {len(found.unmatched) - 5} more" if len(found.unmatched) > 5 else ""
+        log.warning("%d files have no partner (listed in the report): %s%s", len(found.unmatched), shown, more)
+    if not found.pairs:
+        raise AlignerError(f"{source}: no document pairs found")
+    workers = max(1, options.workers or default_workers(options.device))
+    loader = options.loader or ModelLoader(options.model, options.device,
+                                           max(1, available_cpus() // workers), options.factory)
+    spec = loader_spec(loader)
+    settings = JobSettings(spec, options.src_lang, options.tgt_lang, options.segmented,
+                           options.encoding, options.max_align)
+    store = PartStore(outdir)
+    store.create()
+    date = creation_date(options, store)
+    keys = [doc_key(p, settings) for p in found.pairs]
+    todo = [p for p, k in zip(found.pairs, keys) if not store.is_done(p.doc_id, k)]
+    skipped = len(found.pairs) - len(todo)
+    if skipped:
+        log.info("%d of %d documents already aligned; resuming", skipped, len(found.pairs))
+    if progress is not None:
+        progress.start(len(found.pairs), skipped)
+    counts = {"sentences": 0, "failed": 0}
+
+    def on_done(outcomes: Sequence[DocOutcome]) -> None:
+        n = sum(o.sentences for o in outcomes if not o.error)
+        counts["sentences"] += n
+        counts["failed"] += sum(1 for o in outcomes if o.error)
+        for o in outcomes:
+            if o.error:
+                log.warning("%s: %s", o.doc_id, o.error)
+        if progress is not None:
+            progress.advance(len(outcomes), n)
+
+    started = time.perf_counter()
+    extra = {"scheduler": options.scheduler} if options.engine == "dask" else {}
+    run_engine(plan_chunks(todo, workers), settings, loader, outdir, workers, on_done, **extra)
+    seconds = time.perf_counter() - started
+    export_options = ExportOptions(src_lang=options.src_lang, tgt_lang=options.tgt_lang,
+                                   min_score=options.min_score, creation_date=date)
+    report = outdir / REPORT_NAME
+    merged = merge(found.pairs, keys, store, output, fmt, export_options, report, found.unmatched)
+    return BatchSummary(output, report, len(found.pairs), skipped, counts["failed"], counts["sentences"],
+                        seconds, workers, options.engine, options.device or "cpu", merged, found.unmatched)

@@ -1,0 +1,170 @@
+"""Per-document result files under ``OUTDIR/.parts``: atomic writes, "done" detection, (de)serialising."""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from ..align.base import Bead
+from ..result import AlignmentResult
+from ..segment.base import Sentence
+
+PARTS_DIR = ".parts"
+OK_SUFFIX = ".json"
+FAILED_SUFFIX = ".failed.json"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _digest(text: str, n: int = 10) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path, binary: bool = False) -> Iterator[Any]:
+    """Write ``path`` through a temporary sibling that replaces it (fsynced) only on success."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        mode = "wb" if binary else "w"
+        kwargs = {} if binary else {"encoding": "utf-8", "newline": ""}
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_path(path: Path) -> "contextlib.AbstractContextManager[Path]":
+    """Like :func:`atomic_file` for writers that want a path (e.g. pyarrow): yields the temp path."""
+    return _atomic_path(Path(path))
+
+
+@contextlib.contextmanager
+def _atomic_path(path: Path) -> Iterator[Path]:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+class PartStore:
+    """One JSON file per finished document, named by its id and by the key of its inputs.
+
+    The key (settings + input file sizes and times) is part of the file name, so a part made
+    with other settings or from changed inputs is simply not found: "done" is one ``stat``.
+    Failed documents get a ``.failed.json`` part (reported, retried on the next run).
+    """
+
+    def __init__(self, outdir: Path) -> None:
+        self.root = Path(outdir) / PARTS_DIR
+
+    def create(self) -> None:
+        """Make the parts folder (and the output folder) if missing."""
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, doc_id: str, key: str, failed: bool = False) -> Path:
+        """Where the part of ``doc_id`` computed under ``key`` lives."""
+        safe = _UNSAFE.sub("_", doc_id)[:60]
+        suffix = FAILED_SUFFIX if failed else OK_SUFFIX
+        return self.root / f"{safe}-{_digest(doc_id)}.{_digest(key)}{suffix}"
+
+    def is_done(self, doc_id: str, key: str) -> bool:
+        """True when ``doc_id`` was aligned successfully under ``key``."""
+        return self.path(doc_id, key).is_file()
+
+    def write(self, record: dict, key: str) -> Path:
+        """Store one document's record atomically (a failed record when it has an ``error``)."""
+        failed = bool(record.get("error"))
+        target = self.path(record["doc_id"], key, failed)
+        with atomic_file(target) as fh:
+            json.dump(record, fh, ensure_ascii=False, separators=(",", ":"))
+        if not failed:
+            with contextlib.suppress(OSError):
+                self.path(record["doc_id"], key, failed=True).unlink()
+        return target
+
+    def read(self, doc_id: str, key: str) -> Optional[dict]:
+        """The stored record of ``doc_id`` (success preferred), or None when there is none."""
+        for failed in (False, True):
+            p = self.path(doc_id, key, failed)
+            try:
+                with open(p, encoding="utf-8") as fh:
+                    return json.load(fh)
+            except FileNotFoundError:
+                continue
+        return None
+
+    def run_info(self, defaults: dict) -> dict:
+        """``run.json`` of this output folder, created from ``defaults`` on the first run."""
+        path = self.root / "run.json"
+        try:
+            with open(path, encoding="utf-8") as fh:
+                return json.load(fh)
+        except (FileNotFoundError, ValueError):
+            with atomic_file(path) as fh:
+                json.dump(defaults, fh, indent=1)
+            return defaults
+
+
+def _sentences_out(sentences: list[Sentence]) -> list[list]:
+    return [[s.index, s.text, s.start, s.end, s.paragraph, sorted(s.flags)] for s in sentences]
+
+
+def _sentences_in(rows: list[list]) -> list[Sentence]:
+    return [Sentence(i, t, a, b, p, frozenset(f)) for i, t, a, b, p, f in rows]
+
+
+def result_record(doc_id: str, result: AlignmentResult, extra: Optional[dict] = None) -> dict:
+    """A JSON-ready record of one document's alignment."""
+    return {
+        "doc_id": doc_id,
+        "error": None,
+        "model": result.model,
+        "src_lang": result.src_lang,
+        "tgt_lang": result.tgt_lang,
+        "src": _sentences_out(result.src_sentences),
+        "tgt": _sentences_out(result.tgt_sentences),
+        "beads": [[list(b.src), list(b.tgt), b.score] for b in result.beads],
+        **(extra or {}),
+    }
+
+
+def error_record(doc_id: str, error: str, extra: Optional[dict] = None) -> dict:
+    """A record for a document that could not be aligned."""
+    return {"doc_id": doc_id, "error": error, **(extra or {})}
+
+
+def record_result(record: dict) -> AlignmentResult:
+    """Rebuild the :class:`AlignmentResult` of a successful record."""
+    return AlignmentResult(
+        _sentences_in(record["src"]),
+        _sentences_in(record["tgt"]),
+        [Bead(tuple(s), tuple(t), score) for s, t, score in record["beads"]],
+        record["src_lang"],
+        record["tgt_lang"],
+        model=record["model"],
+        meta={"doc_id": record["doc_id"]},
+    )
+

@@ -1,0 +1,94 @@
+"""``aligner batch``: a folder or manifest of document pairs in, one corpus file and a report out."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.text import Text
+
+from ._common import err, out, primary, setup_logging, user_errors
+
+
+class _RateColumn(ProgressColumn):
+    """Items per second of a task."""
+
+    def render(self, task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f}/s" if speed else "–/s", style="progress.data.speed")
+
+
+class RichBatchProgress:
+    """Documents and sentences bars (with throughput) on stderr."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.docs = progress.add_task("documents", total=None)
+        self.sentences = progress.add_task("sentences", total=None)
+
+    def start(self, total_docs: int, done_docs: int) -> None:
+        self.progress.update(self.docs, total=total_docs, completed=done_docs)
+        if done_docs:
+            self.progress.update(self.docs, description=f"documents ({done_docs} done before)")
+
+    def advance(self, docs: int, sentences: int) -> None:
+        self.progress.update(self.docs, advance=docs)
+        self.progress.update(self.sentences, advance=sentences)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
+        TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal,
+    )
+
+
+def batch(
+    source: Path = typer.Argument(..., help="Folder of pairs (name.id.txt/name.en.txt or id/name.txt/en/name.txt) or a CSV/TSV manifest (src, tgt[, doc_id])."),
+    outdir: Path = typer.Option(..., "-o", "--outdir", help="Output folder: corpus file, report.csv and .parts/ (kept for resuming)."),
+    output_file: Optional[Path] = typer.Option(None, "--output-file", help="Corpus file name inside OUTDIR (default corpus.tmx; .csv, .tsv, .parquet by extension)."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="tmx, csv, tsv or parquet (default: from --output-file, else tmx)."),
+    src_lang: str = typer.Option("id", help="Source language (file names, splitting rules, TMX code)."),
+    tgt_lang: str = typer.Option("en", help="Target language."),
+    segmented: bool = typer.Option(False, "--segmented", help="Inputs are one sentence per line: nothing is split."),
+    model: Optional[str] = typer.Option(None, help="sentence-transformers model name or folder (default: bundled multilingual-e5-small)."),
+    embedder_factory: Optional[str] = typer.Option(None, "--embedder-factory", help="module:callable returning an embedder (instead of --model)."),
+    max_align: int = typer.Option(4, min=1, max=8, help="Most sentences on one side of a bead."),
+    min_score: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="Pairs scoring below this stay out of the TMX."),
+    device: Optional[str] = typer.Option(None, help="cpu or cuda (default: cpu); passed to every worker's embedder."),
+    encoding: Optional[str] = typer.Option(None, help="Input encoding when not UTF-8."),
+    workers: Optional[int] = typer.Option(None, min=1, help="Worker processes (default: one per CPU; 1 with --device cuda)."),
+    engine: str = typer.Option("local", help="local (process pool) or dask."),
+    scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address (default: start a LocalCluster)."),
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+) -> None:
+    """Align many document pairs into one corpus; re-running resumes where a run stopped."""
+    setup_logging(verbose)
+    with user_errors(debug):
+        from ..batch import BatchOptions, run_batch
+        from ..errors import AlignerError
+
+        if scheduler and engine != "dask":
+            raise AlignerError("--scheduler needs --engine dask")
+        outdir.mkdir(parents=True, exist_ok=True)
+        options = BatchOptions(
+            output_file=output_file, fmt=fmt, src_lang=primary(src_lang), tgt_lang=primary(tgt_lang),
+            segmented=segmented, encoding=encoding, max_align=max_align, min_score=min_score, model=model,
+            device=device, factory=embedder_factory, workers=workers, engine=engine, scheduler=scheduler,
+        )
+        with _progress() as progress:
+            summary = run_batch(source, outdir, options, RichBatchProgress(progress))
+        m = summary.merged
+        out.print(
+            f"{summary.output}: {m.pairs_written} pairs from {m.documents} documents"
+            + (f", {m.failed} failed" if m.failed else "")
+            + (f", {len(summary.unmatched)} unmatched files" if summary.unmatched else "")
+            + f", unaligned {m.unaligned_src} {primary(src_lang)} / {m.unaligned_tgt} {primary(tgt_lang)}"
+            + (f", mean score {m.mean_score:.3f}" if m.mean_score is not None else "")
+            + f"; {summary.documents - summary.skipped} aligned now ({summary.skipped} resumed)"
+            + f", {summary.sentences_now} sentences in {summary.seconds:.1f}s ({summary.sentences_per_second:.0f}/s)"
+            + f", {summary.workers} {summary.engine} workers on {summary.device}; report {summary.report}",
+            highlight=False, soft_wrap=True,
+        )

@@ -1,0 +1,35 @@
+"""``aligner srx``: our sentence-splitting rules for CAT tools (SRX 2.0 or OmegaT's segmentation.conf)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..errors import AlignerError
+from ._common import out, user_errors
+
+
+def srx(
+    output: Path = typer.Option(..., "-o", "--output", help="rules.srx (SRX 2.0) or segmentation.conf (OmegaT 3.x project rules)."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+) -> None:
+    """Write our Indonesian and English segmentation rules so CAT tools split sentences like we do."""
+    with user_errors(debug):
+        from ..export.srx import omegat_segmentation_conf, srx_document
+
+        if output.suffix.lower() == ".conf":
+            text = omegat_segmentation_conf()
+        elif output.suffix.lower() in (".srx", ".xml"):
+            text = srx_document()
+        else:
+            raise AlignerError(f"{output}: use a .srx file (SRX 2.0) or a .conf file (OmegaT segmentation.conf)")
+        if not output.parent.is_dir():
+            raise AlignerError(f"cannot write {output}: folder {output.parent} does not exist")
+        tmp = output.with_name(f".{output.name}.tmp")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(output)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise AlignerError(f"cannot write {output}: {exc.strerror or exc}") from None
+        out.print(f"{output}: segmentation rules for id, en", highlight=False)

@@ -1,0 +1,80 @@
+"""Choosing a reader by file extension (or an explicit format): every reader returns one paragraph per line."""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Callable, Optional
+
+from aligner.errors import InputError
+
+log = logging.getLogger(__name__)
+
+ReadFunction = Callable[[Path, Optional[str]], str]
+"""``(path, encoding) -> text``: decoded text with one paragraph per line."""
+
+
+def _text(path: Path, encoding: Optional[str]) -> str:
+    from aligner.read.text import read_text
+
+    return read_text(path, encoding)
+
+
+def _html(path: Path, encoding: Optional[str]) -> str:
+    from aligner.read.html import read_html
+
+    return read_html(path, encoding)
+
+
+def _docx(path: Path, encoding: Optional[str]) -> str:
+    from aligner.read.docx import read_docx
+
+    return read_docx(path)
+
+
+def _pdf(path: Path, encoding: Optional[str]) -> str:
+    from aligner.read.pdf import read_pdf
+
+    return read_pdf(path)
+
+
+READERS: dict[str, ReadFunction] = {"text": _text, "html": _html, "docx": _docx, "pdf": _pdf}
+"""Format name → reader; readers import their libraries on first use."""
+
+SUFFIXES: dict[str, str] = {
+    ".txt": "text", ".text": "text", ".md": "text", ".markdown": "text",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}
+"""File extension → format name; any other extension is read as text."""
+
+_FORMAT_ALIASES = {"txt": "text", "md": "text", "markdown": "text", "htm": "html", "xhtml": "html"}
+
+
+def input_formats() -> list[str]:
+    """The format names ``read_document`` accepts as ``input_format``."""
+    return sorted(READERS)
+
+
+def format_of(path: str | os.PathLike[str], input_format: Optional[str] = None) -> str:
+    """The format to read ``path`` as: ``input_format`` if given, else from the extension (default text)."""
+    if input_format:
+        name = input_format.strip().lower().lstrip(".")
+        name = _FORMAT_ALIASES.get(name, name)
+        if name not in READERS:
+            raise InputError(f"unknown input format {input_format!r}; use one of {', '.join(input_formats())}")
+        return name
+    return SUFFIXES.get(Path(path).suffix.lower(), "text")
+
+
+def read_document(
+    path: str | os.PathLike[str], input_format: Optional[str] = None, encoding: Optional[str] = None
+) -> str:
+    """Read ``path`` (text, HTML, DOCX or PDF) into decoded text, one paragraph per line.
+
+    Offsets of later stages refer to the returned text; problems raise ``InputError`` (one line).
+    """
+    fmt = format_of(path, input_format)
+    log.debug("reading %s as %s", path, fmt)
+    return READERS[fmt](Path(path), encoding)

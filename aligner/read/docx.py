@@ -1,0 +1,71 @@
+"""Word documents (.docx): body paragraphs and table cells in document order, one paragraph per line.
+
+Headers, footers, footnotes and comments are left out; a table cell's paragraphs each become a
+line, row by row (a merged cell once); line breaks and tabs inside a paragraph become spaces.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from aligner.errors import InputError
+from aligner.read.text import _read_bytes
+
+if TYPE_CHECKING:
+    from docx.table import Table
+
+log = logging.getLogger(__name__)
+
+
+def _table_paragraphs(table: Table) -> Iterator[str]:
+    """Texts of a table's paragraphs, row by row, each merged cell once, nested tables included."""
+    seen: dict[int, object] = {}  # id → the cell's XML element, kept alive so that ids stay unique
+    for row in table.rows:
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen[id(cell._tc)] = cell._tc
+            yield from _block_texts(cell)
+
+
+def _block_texts(container) -> Iterator[str]:
+    """Texts of the paragraphs of a document body or table cell, tables expanded, in order."""
+    from docx.table import Table
+
+    for block in container.iter_inner_content():
+        if isinstance(block, Table):
+            yield from _table_paragraphs(block)
+        else:
+            yield block.text
+
+
+def read_docx(path: str | os.PathLike[str]) -> str:
+    """Read a .docx file and return its text, one paragraph (or table-cell paragraph) per line."""
+    p = Path(path)
+    data = _read_bytes(p)
+    if not data:
+        raise InputError(f"{p}: file is empty")
+    try:
+        import docx
+
+        document = docx.Document(io.BytesIO(data))
+        texts = list(_block_texts(document))
+    except Exception as exc:  # noqa: BLE001 - zipfile, lxml and python-docx raise many kinds
+        raise InputError(f"{p}: not a valid DOCX file ({type(exc).__name__})") from None
+    lines = [" ".join(t.split()) for t in texts]
+    lines = [line for line in lines if line]
+    if not lines:
+        raise InputError(f"{p}: the document has no text")
+    log.debug("read %s: %d paragraphs", p, len(lines))
+    return "\n".join(lines) + "\n"
+
+
+class DocxReader:
+    """The ``Reader`` for Word documents."""
+
+    def read(self, path: str | os.PathLike[str]) -> str:
+        """Return the text of ``path`` (see ``read_docx``)."""
+        return read_docx(path)

@@ -1,0 +1,115 @@
+"""PDF files: text extracted with pypdf, visual lines re-joined into paragraphs, one per line.
+
+A line ends its paragraph when it is blank, when it is clearly shorter than the document's full
+lines (the last line of a paragraph, a heading), or at the end of a page when it ends a sentence.
+A word hyphenated at a line end (``pemba-`` / ``ngunan``) is joined again, a reduplication
+(``cita-`` / ``cita``) keeps its hyphen. PDF stores glyphs by
+position, not reading order, so columns, headers and footnotes may come out of order: a warning
+says so.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import re
+import statistics
+from pathlib import Path
+from typing import Iterator
+
+from aligner.errors import InputError
+from aligner.read.text import _read_bytes
+
+log = logging.getLogger(__name__)
+
+SHORT_LINE = 0.75
+"""A line shorter than this share of the document's typical full line ends a paragraph."""
+
+_HYPHENATED = re.compile(r"[^\W\d_]-$")
+_SENTENCE_END = re.compile(r"""[.!?:;…]["'”’)\]]*$""")
+
+
+@contextlib.contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    """Hide the library's own warnings about damaged input: we report problems as InputError."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _full_width(lines: list[str]) -> float:
+    """The length of a typical full line: the upper quartile of line lengths."""
+    lengths = sorted(len(line) for line in lines if line)
+    if len(lengths) < 4:
+        return float(max(lengths, default=0))
+    return statistics.quantiles(lengths, n=4)[2]
+
+
+def _reduplicated(before: str, after: str) -> bool:
+    """True for an Indonesian reduplication cut at its hyphen (``cita-`` / ``cita``): keep the hyphen."""
+    stem = before.rsplit(" ", 1)[-1][:-1].lower()
+    return bool(stem) and after.lower().startswith(stem)
+
+
+def join_lines(pages: list[list[str]]) -> list[str]:
+    """Re-join the visual lines of ``pages`` into paragraphs (hyphenation undone)."""
+    width = _full_width([line for page in pages for line in page])
+    paragraphs: list[str] = []
+    current = ""
+    for page in pages:
+        for k, line in enumerate(page):
+            if not line:
+                if current:
+                    paragraphs.append(current)
+                current = ""
+                continue
+            if current and _HYPHENATED.search(current) and line[:1].islower() and not _reduplicated(current, line):
+                current = current[:-1] + line
+            else:
+                current = f"{current} {line}" if current else line
+            last_on_page = k == len(page) - 1
+            if len(line) < SHORT_LINE * width or (last_on_page and _SENTENCE_END.search(line)):
+                paragraphs.append(current)
+                current = ""
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def read_pdf(path: str | os.PathLike[str]) -> str:
+    """Read a PDF file and return its text, one re-joined paragraph per line; warns that order may differ."""
+    p = Path(path)
+    data = _read_bytes(p)
+    if not data:
+        raise InputError(f"{p}: file is empty")
+    try:
+        import pypdf
+
+        with _quiet("pypdf"):
+            reader = pypdf.PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise InputError(f"{p}: the PDF is encrypted with a password")
+            raw_pages = [page.extract_text() or "" for page in reader.pages]
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged files
+        raise InputError(f"{p}: not a valid PDF file ({type(exc).__name__})") from None
+    pages = [[" ".join(line.split()) for line in text.splitlines()] for text in raw_pages]
+    paragraphs = join_lines(pages)
+    if not paragraphs:
+        raise InputError(f"{p}: no extractable text in this PDF (a scanned image? run OCR first)")
+    log.warning("%s: PDF layout may reorder text (columns, headers, footnotes); check the alignment", p)
+    return "\n".join(paragraphs) + "\n"
+
+
+class PdfReader:
+    """The ``Reader`` for PDF files."""
+
+    def read(self, path: str | os.PathLike[str]) -> str:
+        """Return the text of ``path`` (see ``read_pdf``)."""
+        return read_pdf(path)

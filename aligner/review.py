@@ -1,0 +1,140 @@
+"""The review loop: a reviewed ``.xlsx`` sheet (see :mod:`aligner.export.xlsx`) back to a TMX.
+
+Rows may be edited, merged, deleted or added; only rows whose ``keep`` is yes (``yes``, ``y``,
+``ya``, ``true``, ``1``, ``x``; any case) and whose two texts are non-empty become ``<tu>``\\ s.
+Identical pairs are merged with an ``x-aligner-count`` prop, as in a direct export.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Union
+
+import pandas as pd
+
+from .errors import ExportError, InputError
+from .export.base import ExportOptions, sanitise
+from .export.xlsx import COLUMNS, INFO_SHEET, REVIEW_SHEET
+
+log = logging.getLogger(__name__)
+
+YES = frozenset({"yes", "y", "ya", "true", "1", "x", "ja", "oui"})
+_PROPS = ("score", "band", "bead", "doc", "flags")
+
+
+@dataclass
+class ReviewStats:
+    """What an import read and wrote."""
+
+    rows: int = 0
+    kept: int = 0
+    empty_skipped: int = 0
+    duplicates_merged: int = 0
+    written: int = 0
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_review(path: Union[str, os.PathLike]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The ``review`` sheet as a DataFrame of strings (columns by header name) and the ``info`` sheet."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+    try:
+        sheet = book[REVIEW_SHEET] if REVIEW_SHEET in book.sheetnames else book.worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+        info = {}
+        if INFO_SHEET in book.sheetnames:
+            info = {_cell(r[0]): _cell(r[1]) for r in book[INFO_SHEET].iter_rows(values_only=True) if r and len(r) > 1}
+    finally:
+        book.close()
+    if not rows:
+        raise InputError(f"{path}: the review sheet is empty")
+    header = [_cell(h).lower() for h in rows[0]]
+    missing = [c for c in ("keep", "src_text", "tgt_text") if c not in header]
+    if missing:
+        raise InputError(f"{path}: review sheet lacks the column(s) {', '.join(missing)}")
+    data = [[_cell(v) for v in r] + [""] * (len(header) - len(r)) for r in rows[1:]]
+    frame = pd.DataFrame([r[: len(header)] for r in data], columns=header, dtype=str)
+    frame = frame[[c for c in header if c]]
+    return frame, info
+
+
+def review_units(frame: pd.DataFrame, stats: Optional[ReviewStats] = None) -> list[tuple[str, str, dict[str, str]]]:
+    """``(src, tgt, props)`` for the kept rows with both sides non-empty, duplicates merged."""
+    stats = stats if stats is not None else ReviewStats()
+    units: dict[tuple[str, str], tuple[str, str, dict[str, str]]] = {}
+    for _, row in frame.iterrows():
+        stats.rows += 1
+        if row.get("keep", "").strip().lower() not in YES:
+            continue
+        stats.kept += 1
+        src = " ".join(sanitise(row.get("src_text", ""))[0].split())
+        tgt = " ".join(sanitise(row.get("tgt_text", ""))[0].split())
+        if not src or not tgt:
+            stats.empty_skipped += 1
+            continue
+        key = (src, tgt)
+        if key in units:
+            props = units[key][2]
+            props["count"] = str(int(props.get("count", "1")) + 1)
+            stats.duplicates_merged += 1
+            continue
+        props = {name: row.get(name, "") for name in _PROPS if name in frame.columns}
+        props["reviewed"] = "yes"
+        units[key] = (src, tgt, props)
+    return list(units.values())
+
+
+def review_to_tmx(
+    review_path: Union[str, os.PathLike],
+    output: Union[str, os.PathLike],
+    src_lang: Optional[str] = None,
+    tgt_lang: Optional[str] = None,
+) -> ReviewStats:
+    """Write the kept rows of a reviewed sheet to a TMX at ``output`` (atomically).
+
+    Language codes default to those the sheet was written with (its ``info`` sheet), else id/en.
+    """
+    from .export.tmx import write_units
+
+    frame, info = read_review(review_path)
+    options = ExportOptions(src_lang=src_lang or info.get("src_lang") or "id",
+                            tgt_lang=tgt_lang or info.get("tgt_lang") or "en")
+    stats = ReviewStats()
+    units = review_units(frame, stats)
+    target = Path(output)
+    if not target.parent.is_dir():
+        raise ExportError(f"cannot write {target}: folder {target.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            stats.written = write_units(stream, units, options, model=info.get("model", ""))
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    log.info("%s: %d of %d rows kept, %d written to %s", review_path, stats.kept, stats.rows, stats.written, target)
+    return stats
+
+
+__all__ = ["COLUMNS", "ReviewStats", "read_review", "review_to_tmx", "review_units"]

@@ -1,0 +1,61 @@
+"""The Dask engine: the same chunk function on a LocalCluster gives the local engine's output."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from aligner.batch import BatchOptions, HashingEmbedder, run_batch
+from test_batch import DATE, make_corpus
+
+distributed = pytest.importorskip("distributed")
+
+
+class CountingLoader:
+    """Loads the hashing embedder and records which process loaded it (one line per load)."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+        self.spec = "counting-hashing"
+
+    def __call__(self) -> HashingEmbedder:
+        with open(self.log, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return HashingEmbedder()
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as c:
+        yield c
+
+
+def test_dask_engine_output_equals_local_engine(tmp_path, cluster):
+    make_corpus(tmp_path / "in", 10, seed=5)
+    (tmp_path / "in" / "broken.id.txt").write_text("", encoding="utf-8")
+    (tmp_path / "in" / "broken.en.txt").write_text("Hello.\n", encoding="utf-8")
+    loads = tmp_path / "loads.txt"
+    local = run_batch(tmp_path / "in", tmp_path / "local",
+                      BatchOptions(loader=CountingLoader(loads), workers=1, creation_date=DATE))
+    loads.unlink()
+    dask = run_batch(tmp_path / "in", tmp_path / "dask",
+                     BatchOptions(loader=CountingLoader(loads), workers=2, engine="dask",
+                                  scheduler=cluster.scheduler_address, creation_date=DATE))
+    assert dask.engine == "dask" and dask.merged.documents == local.merged.documents == 10
+    assert dask.merged.failed == 1
+    assert (tmp_path / "dask" / "corpus.tmx").read_bytes() == (tmp_path / "local" / "corpus.tmx").read_bytes()
+    report = lambda d: (tmp_path / d / "report.csv").read_text().replace(f"/{d}/", "/x/")  # noqa: E731
+    assert report("dask") == report("local")
+    pids = loads.read_text().split()
+    assert 1 <= len(pids) <= 2 and len(set(pids)) == len(pids), "each worker loads the model once"
+
+
+def test_dask_engine_starts_its_own_local_cluster(tmp_path):
+    make_corpus(tmp_path / "in", 3, seed=6)
+    run_batch(tmp_path / "in", tmp_path / "local", BatchOptions(loader=HashingEmbedder, workers=1, creation_date=DATE))
+    run_batch(tmp_path / "in", tmp_path / "dask",
+              BatchOptions(loader=HashingEmbedder, workers=1, engine="dask", creation_date=DATE))
+    assert (tmp_path / "dask" / "corpus.tmx").read_bytes() == (tmp_path / "local" / "corpus.tmx").read_bytes()
