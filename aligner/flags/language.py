@@ -1,8 +1,9 @@
 """Lines in the wrong language (an Indonesian menu line on an English page), judged with py3langid.
 
 Only Indonesian and English are told apart (py3langid's bundled model restricted to them), and only
-lines long enough to be reliable: at least ``MIN_WORDS`` words with letters and a probability of at
-least ``MIN_PROBABILITY`` for the other language. Names, numbers and short lines are never flagged.
+lines long enough to be reliable: at least ``MIN_WORDS`` words with letters (``MIN_LOWER_WORDS`` of
+them lower-case) and a probability of at least ``MIN_PROBABILITY`` for the other language. Names,
+numbers and short lines are never flagged.
 """
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ log = logging.getLogger(__name__)
 
 LANGUAGES = ("id", "en")
 MIN_WORDS = 4
+MIN_LOWER_WORDS = 3
+"""Words starting in lower case a line needs to be judged: names and title-case menus are not."""
 MIN_PROBABILITY = 0.995
 SAMPLE_CHARS = 100_000
 """At most this many characters of a whole document are used to guess its language."""
@@ -47,10 +50,12 @@ def classify(text: str) -> tuple[str, float]:
 
 
 def _enough_words(text: str) -> bool:
+    """At least ``MIN_WORDS`` words, ``MIN_LOWER_WORDS`` of them lower-case (so not a list of names)."""
     words = text.split()
     if len(words) < MIN_WORDS:  # the common quick answer
         return False
-    return sum(1 for word in words if sum(ch.isalpha() for ch in word) >= 2) >= MIN_WORDS
+    wordy = [w for w in words if sum(ch.isalpha() for ch in w) >= 2]
+    return len(wordy) >= MIN_WORDS and sum(1 for w in wordy if w[0].islower()) >= MIN_LOWER_WORDS
 
 
 def _wrong(text: str, want: str) -> bool:

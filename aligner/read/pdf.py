@@ -68,8 +68,8 @@ def join_lines(pages: list[list[str]]) -> list[str]:
                     paragraphs.append(current)
                 current = ""
                 continue
-            if current and _HYPHENATED.search(current) and line[:1].islower() and not _reduplicated(current, line):
-                current = current[:-1] + line
+            if current and _HYPHENATED.search(current) and line[:1].islower():
+                current = (current if _reduplicated(current, line) else current[:-1]) + line
             else:
                 current = f"{current} {line}" if current else line
             last_on_page = k == len(page) - 1
