@@ -9,14 +9,14 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import align, align_files, align_sentences, split  # noqa: E402
+from .api import align, align_files, align_sentences, similarity_matrix, split  # noqa: E402
 from .align.aligner import AlignConfig  # noqa: E402
 from .embed import load_embedder  # noqa: E402
 from .errors import AlignerError  # noqa: E402
 from .export import ExportOptions, write_alignment  # noqa: E402
 from .export.tmx_read import read_tmx  # noqa: E402
 from .bands import band  # noqa: E402
-from .read import read_text  # noqa: E402
+from .read import read_document, read_text  # noqa: E402
 from .result import AlignmentResult  # noqa: E402
 
 __all__ = [
@@ -30,8 +30,10 @@ __all__ = [
     "align_sentences",
     "band",
     "load_embedder",
+    "read_document",
     "read_text",
     "read_tmx",
+    "similarity_matrix",
     "split",
     "write_alignment",
 ]

@@ -25,8 +25,8 @@ class AlignConfig:
     calibration: Calibration = field(default_factory=Calibration)
     full_dp_cells: int = 300_000
     """Documents up to this many grid cells get the exact full DP; larger ones a coarse pass + band."""
-    coarse_cells: int = 40_000
-    """Target grid size of the coarse pass."""
+    coarse_factor: int = 8
+    """Sentences per block in the coarse pass; the coarse pass recurses until its grid is small."""
     band_radius: int = 24
     """Minimum half-width of the fine band around the coarse path, in sentences."""
 
@@ -97,12 +97,15 @@ def align_embeddings(
 
 
 def _band(src_emb, tgt_emb, src_len, tgt_len, src_par, tgt_par, config: AlignConfig):
-    """Full grid for small inputs; otherwise a corridor around the alignment of sentence blocks."""
+    """Full grid for small inputs; otherwise a corridor around the alignment of sentence blocks.
+
+    Blocks have a fixed size and the block alignment is itself banded recursively, so the corridor
+    keeps a constant width and time and memory stay linear in document length.
+    """
     n, m = len(src_emb), len(tgt_emb)
     if (n + 1) * (m + 1) <= config.full_dp_cells:
         return full_band(n, m)
-    target = min(config.coarse_cells, config.full_dp_cells)
-    factor = max(2, int(np.ceil(np.sqrt((n + 1) * (m + 1) / target))))
+    factor = max(2, config.coarse_factor)
     log.debug("coarse pass: %dx%d sentences in blocks of %d", n, m, factor)
 
     def blocks(emb, length, par):
@@ -120,7 +123,7 @@ def _band(src_emb, tgt_emb, src_len, tgt_len, src_par, tgt_par, config: AlignCon
     )
     coarse_config = AlignConfig(
         max_align=2, params=coarse_params, full_dp_cells=config.full_dp_cells,
-        coarse_cells=config.coarse_cells, band_radius=config.band_radius,
+        coarse_factor=config.coarse_factor, band_radius=config.band_radius,
     )
     coarse = align_embeddings(cs, ts, cl, tl, cp, tp, coarse_config)
     rects = _bead_rects(coarse)

@@ -22,7 +22,7 @@ from ..align.aligner import AlignConfig
 from ..api import align_embedded, split
 from ..embed.base import Embedder
 from ..errors import AlignerError
-from ..read import read_text
+from ..read import read_document
 from ..result import AlignmentResult
 from ..segment.base import Sentence
 from .discover import DocPair
@@ -79,8 +79,8 @@ class _Prepared:
 
 def prepare(pair: DocPair, settings: JobSettings) -> _Prepared:
     """Read and split both sides; AlignerError when a side is unusable or has no sentence."""
-    src = split(read_text(pair.src, encoding=settings.encoding), settings.src_lang, settings.segmented)
-    tgt = split(read_text(pair.tgt, encoding=settings.encoding), settings.tgt_lang, settings.segmented)
+    src = split(read_document(pair.src, encoding=settings.encoding), settings.src_lang, settings.segmented)
+    tgt = split(read_document(pair.tgt, encoding=settings.encoding), settings.tgt_lang, settings.segmented)
     for side, sentences in ((settings.src_lang, src), (settings.tgt_lang, tgt)):
         if not sentences:
             raise AlignerError(f"the {side} side has no sentences")
