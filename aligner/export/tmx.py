@@ -162,18 +162,9 @@ class TmxExporter:
     def write(self, result: "AlignmentResult", stream: TextIO, options: ExportOptions) -> ExportStats:
         """Stream the TMX document for ``result`` to ``stream``."""
         stats = ExportStats(format=self.name)
-        units: dict[object, list] = {}  # (src, tgt) -> [first row, count], in document order
-        for n, row in enumerate(iter_rows(result, options, stats)):
-            if row.status != ALIGNED:
-                continue
-            key = (row.src_text, row.tgt_text) if options.merge_duplicates else n
-            if key in units:
-                units[key][1] += 1
-                stats.duplicates_merged += 1
-            else:
-                units[key] = [row, 1]
+        units = _units(result, options, stats)
         stream.write(_header(result, options))
-        for row, count in units.values():
+        for row, count in units:
             stats.rows_written += 1
             stream.write(_tu_xml(row, stats.rows_written, options, result, count))
         stream.write("  </body>\n</tmx>\n")
@@ -181,6 +172,21 @@ class TmxExporter:
 
 
 register(TmxExporter())
+
+
+def _units(result: "AlignmentResult", options: ExportOptions, stats: ExportStats) -> list[tuple[object, int]]:
+    """The aligned rows that become ``<tu>``s, in document order, with duplicate pairs merged and counted."""
+    units: dict[object, list] = {}  # (src, tgt) -> [first row, count]
+    for n, row in enumerate(iter_rows(result, options, stats)):
+        if row.status != ALIGNED:
+            continue
+        key = (row.src_text, row.tgt_text) if options.merge_duplicates else n
+        if key in units:
+            units[key][1] += 1
+            stats.duplicates_merged += 1
+        else:
+            units[key] = [row, 1]
+    return [(row, count) for row, count in units.values()]
 
 
 def write_tmx_corpus(
@@ -193,17 +199,8 @@ def write_tmx_corpus(
     stream.write(_header(SimpleNamespace(model=model), dataclasses.replace(options, doc_id=None)))  # type: ignore[arg-type]
     for result, doc_id in documents:
         doc_options = dataclasses.replace(options, doc_id=doc_id)
-        units: dict[object, list] = {}  # as TmxExporter.write: duplicates merged within a document
-        for n, row in enumerate(iter_rows(result, doc_options, stats)):
-            if row.status != ALIGNED:
-                continue
-            key = (row.src_text, row.tgt_text) if options.merge_duplicates else n
-            if key in units:
-                units[key][1] += 1
-                stats.duplicates_merged += 1
-            else:
-                units[key] = [row, 1]
-        for number, (row, count) in enumerate(units.values(), start=1):
+        units = _units(result, doc_options, stats)  # duplicates merged within a document
+        for number, (row, count) in enumerate(units, start=1):
             stream.write(_tu_xml(row, number, doc_options, result, count))
         stats.rows_written += len(units)
     stream.write("  </body>\n</tmx>\n")

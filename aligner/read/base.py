@@ -1,9 +1,11 @@
 """The reader interface (file in, decoded text out) and the split of text into paragraphs."""
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import re
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Iterator, Protocol
 
 if TYPE_CHECKING:  # imported lazily below: aligner.segment imports this package
     from aligner.segment.base import Paragraph
@@ -57,3 +59,15 @@ def paragraphs(text: str) -> list[Paragraph]:
         if start < end:
             result.append(Paragraph(index=len(result), start=start, end=end))
     return result
+
+
+@contextlib.contextmanager
+def quiet_logger(name: str) -> Iterator[None]:
+    """Hide a parsing library's own warnings about damaged input: we report problems as InputError."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

@@ -6,15 +6,15 @@ keeps by mistake ("Share |", "Baca juga: ...", datelines) is flagged later by ``
 from __future__ import annotations
 
 import codecs
-import contextlib
 import logging
 import os
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import TYPE_CHECKING, Optional
 
 from aligner.errors import InputError
+from aligner.read.base import quiet_logger
 from aligner.read.text import _decode, _read_bytes
 
 if TYPE_CHECKING:
@@ -24,18 +24,6 @@ log = logging.getLogger(__name__)
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _SPACES = re.compile(r"[^\S\n]+")
-
-
-@contextlib.contextmanager
-def _quiet(name: str) -> Iterator[None]:
-    """Hide the library's own warnings about damaged input: we report problems as InputError."""
-    logger = logging.getLogger(name)
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 @lru_cache(maxsize=1)
@@ -79,7 +67,7 @@ def html_to_text(markup: str, source: str = "<html>") -> str:
     import trafilatura
 
     try:
-        with _quiet("trafilatura"), _quiet("htmldate"), _quiet("courlan"):
+        with quiet_logger("trafilatura"), quiet_logger("htmldate"), quiet_logger("courlan"):
             doc = trafilatura.bare_extraction(
                 markup, with_metadata=True, include_comments=False, include_tables=True,
                 include_images=False, include_links=False, deduplicate=False, config=_config(),

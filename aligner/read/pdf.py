@@ -9,16 +9,15 @@ says so.
 """
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import os
 import re
 import statistics
 from pathlib import Path
-from typing import Iterator
 
 from aligner.errors import InputError
+from aligner.read.base import quiet_logger
 from aligner.read.text import _read_bytes
 
 log = logging.getLogger(__name__)
@@ -28,18 +27,6 @@ SHORT_LINE = 0.75
 
 _HYPHENATED = re.compile(r"[^\W\d_]-$")
 _SENTENCE_END = re.compile(r"""[.!?:;…]["'”’)\]]*$""")
-
-
-@contextlib.contextmanager
-def _quiet(name: str) -> Iterator[None]:
-    """Hide the library's own warnings about damaged input: we report problems as InputError."""
-    logger = logging.getLogger(name)
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def _full_width(lines: list[str]) -> float:
@@ -90,7 +77,7 @@ def read_pdf(path: str | os.PathLike[str]) -> str:
     try:
         import pypdf
 
-        with _quiet("pypdf"):
+        with quiet_logger("pypdf"):
             reader = pypdf.PdfReader(io.BytesIO(data))
             if reader.is_encrypted and not reader.decrypt(""):
                 raise InputError(f"{p}: the PDF is encrypted with a password")
