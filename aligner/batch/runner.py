@@ -12,7 +12,7 @@ from typing import Callable, Optional, Protocol, Sequence
 from ..embed.base import Embedder
 from ..errors import AlignerError
 from ..export.base import ExportOptions
-from .discover import DocPair, discover
+from .discover import discover
 from .job import DocOutcome, JobSettings, doc_key, plan_chunks
 from .merge import MergeStats, format_for, merge
 from .model import ModelLoader

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..bands import band
-from .base import ALIGNED, LONG_SEGMENT, ExportOptions, ExportStats, format_indexes, format_score, iter_rows, register
+from .base import ALIGNED, LONG_SEGMENT, ExportOptions, ExportStats, format_indexes, iter_rows, register
 from .tmx import pair_flags
 
 if TYPE_CHECKING:  # pragma: no cover
