@@ -50,7 +50,7 @@ def test_choppa_segments_like_our_splitter(srx_doc) -> None:
             sentences += len(ours)
             if srx_split(srx_doc, lang, body) != ours:
                 differing.append((path, ours))
-    assert sentences > 100
+    assert sentences >= (1000 if BENCH.is_dir() else 40)  # the sample alone has 43
     assert len(differing) <= MAX_DIFFERING_PARAGRAPHS, differing
     assert KNOWN_DIFFERENCES
 
