@@ -6,10 +6,8 @@ Identical pairs are merged with an ``x-aligner-count`` prop, as in a direct expo
 """
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Optional, Union
 import pandas as pd
 
 from .errors import ExportError, InputError
+from .export.atomic import atomic_file
 from .export.base import ExportOptions, sanitise
 from .export.xlsx import COLUMNS, INFO_SHEET, REVIEW_SHEET
 
@@ -124,15 +123,8 @@ def review_to_tmx(
     target = Path(output)
     if not target.parent.is_dir():
         raise ExportError(f"cannot write {target}: folder {target.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-            stats.written = write_units(stream, units, options, model=info.get("model", ""))
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with atomic_file(target) as stream:
+        stats.written = write_units(stream, units, options, model=info.get("model", ""))
     log.info("%s: %d of %d rows kept, %d written to %s", review_path, stats.kept, stats.rows, stats.written, target)
     return stats
 

@@ -15,7 +15,8 @@ from ..export.tmx import write_tmx_corpus
 from ..result import AlignmentResult
 from .discover import DocPair
 from .report import REPORT_COLUMNS, doc_row, unmatched_row
-from .store import PartStore, atomic_file, atomic_path, record_result
+from ..export.atomic import atomic_file, atomic_path
+from .store import PartStore, record_result
 
 log = logging.getLogger(__name__)
 

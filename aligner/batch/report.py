@@ -8,7 +8,7 @@ from typing import Iterable, Optional
 from ..result import AlignmentResult
 from .discover import DocPair
 from .job import flag_counts
-from .store import atomic_file
+from ..export.atomic import atomic_file
 
 REPORT_COLUMNS = [
     "doc_id", "status", "src_path", "tgt_path", "src_sentences", "tgt_sentences", "pairs",

@@ -4,13 +4,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Optional
 
 from ..align.base import Bead
+from ..export.atomic import atomic_file
 from ..result import AlignmentResult
 from ..segment.base import Sentence
 
@@ -22,51 +21,6 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 def _digest(text: str, n: int = 10) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
-
-
-@contextlib.contextmanager
-def atomic_file(path: Path, binary: bool = False) -> Iterator[Any]:
-    """Write ``path`` through a temporary sibling that replaces it (fsynced) only on success."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        mode = "wb" if binary else "w"
-        kwargs = {} if binary else {"encoding": "utf-8", "newline": ""}
-        with os.fdopen(fd, mode, **kwargs) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def atomic_path(path: Path) -> "contextlib.AbstractContextManager[Path]":
-    """Like :func:`atomic_file` for writers that want a path (e.g. pyarrow): yields the temp path."""
-    return _atomic_path(Path(path))
-
-
-@contextlib.contextmanager
-def _atomic_path(path: Path) -> Iterator[Path]:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 class PartStore:

@@ -6,13 +6,10 @@ extension and writes atomically (temporary file in the same folder, fsync, ``os.
 """
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
 import os
 import re
-import stat
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +17,7 @@ from typing import TYPE_CHECKING, Iterator, Optional, Protocol, TextIO, Union
 
 from .. import __version__
 from ..errors import ExportError
+from .atomic import atomic_file
 from .langcodes import to_lang_code
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -246,39 +244,8 @@ def format_indexes(indexes: tuple[int, ...]) -> str:
     return " ".join(str(i) for i in indexes)
 
 
-def _umask() -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _new_file_mode(target: Path) -> int:
-    """Mode for the written file: the existing target's, else what ``open()`` would give."""
-    try:
-        return stat.S_IMODE(target.stat().st_mode)
-    except OSError:
-        return 0o666 & ~_umask()
-
-
 def _reason(exc: OSError) -> str:
     return (exc.strerror or str(exc) or type(exc).__name__).lower()
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Best effort: make the rename durable (not supported everywhere, e.g. Windows)."""
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def write_alignment(
@@ -307,37 +274,12 @@ def write_alignment(
         raise ExportError(f"cannot write {target}: {folder} is not a folder")
     if target.is_dir():
         raise ExportError(f"cannot write {target}: it is a folder")
-    mode = _new_file_mode(target)
     binary = getattr(exporter, "binary", False)  # e.g. .xlsx: written to a binary stream
-
     try:
-        tmp = tempfile.NamedTemporaryFile(
-            mode="wb" if binary else "w",
-            encoding=None if binary else "utf-8",
-            newline=None if binary else "",
-            dir=folder,
-            prefix=f".{target.name}.",
-            suffix=".tmp",
-            delete=False,
-        )
+        with atomic_file(target, binary=binary) as stream:
+            stats = exporter.write(result, stream, options)
     except OSError as exc:
         raise ExportError(f"cannot write {target}: {_reason(exc)}") from exc
-
-    tmp_path = tmp.name
-    try:
-        with tmp:
-            stats = exporter.write(result, tmp, options)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.chmod(tmp_path, mode)
-        os.replace(tmp_path, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_path)
-        if isinstance(exc, OSError):
-            raise ExportError(f"cannot write {target}: {_reason(exc)}") from exc
-        raise
-    _fsync_folder(folder)
 
     stats.path = target
     stats.format = stats.format or exporter.name
