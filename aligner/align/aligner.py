@@ -68,8 +68,9 @@ def align_embeddings(
     best_tgt = np.full(m, -np.inf)
 
     def row_gains(i: int, jlo: int, jhi: int) -> np.ndarray:
-        gains = scorer.row_gains(i, jlo, jhi)
-        one_one = scorer.similarity(i, jlo, jhi)[0]
+        sim = scorer.similarity(i, jlo, jhi)
+        gains = scorer.row_gains(i, jlo, jhi, sim)
+        one_one = sim[0]
         valid = ~np.isnan(one_one)
         if valid.any():
             best_src[i - 1] = max(best_src[i - 1], np.nanmax(one_one))

@@ -135,10 +135,14 @@ class PairScorer:
             out[t] = np.where(valid, sim, np.nan)
         return out / self.scale
 
-    def row_gains(self, i: int, jlo: int, jhi: int) -> np.ndarray:
-        """DP gains of pair beads ending at ``(i, j)`` for ``j`` in ``[jlo, jhi]``; ``-inf`` if invalid."""
+    def row_gains(self, i: int, jlo: int, jhi: int, sim: np.ndarray | None = None) -> np.ndarray:
+        """DP gains of pair beads ending at ``(i, j)`` for ``j`` in ``[jlo, jhi]``; ``-inf`` if invalid.
+
+        ``sim`` is ``self.similarity(i, jlo, jhi)`` when the caller already has it.
+        """
         p = self.params
-        sim = self.similarity(i, jlo, jhi)
+        if sim is None:
+            sim = self.similarity(i, jlo, jhi)
         gain = self._weight[:, None] * (sim - p.threshold) - self._penalty[:, None]
         a_idx, b_idx = self._a - 1, self._b - 1
         dlen = self.tgt_loglen[b_idx, jlo : jhi + 1] - self.src_loglen[a_idx, i][:, None] - p.length_log_ratio
