@@ -9,6 +9,7 @@ from typing import Optional, Union
 import numpy as np
 
 from .align.aligner import AlignConfig, align_embeddings
+from .align.refine import Encode
 from .embed import load_embedder
 from .embed.base import Embedder, ProgressCallback
 from .flags import STEERING_FLAGS, default_flaggers, flag_sentences
@@ -69,7 +70,7 @@ def align_sentences(
     """Embed already split sentences (both sides in one encoder pass) and align them."""
     texts = [s.text for s in src] + [s.text for s in tgt]
     emb = embedder.encode(texts, progress=progress) if texts else np.zeros((0, embedder.dim), np.float32)
-    return align_embedded(src, tgt, emb[: len(src)], emb[len(src) :], config)
+    return align_embedded(src, tgt, emb[: len(src)], emb[len(src) :], config, encode=embedder.encode)
 
 
 def align_embedded(
@@ -78,8 +79,13 @@ def align_embedded(
     src_emb: np.ndarray,
     tgt_emb: np.ndarray,
     config: AlignConfig = AlignConfig(),
+    encode: Optional[Encode] = None,
 ):
-    """Align split sentences whose embeddings are already computed (e.g. many documents at once)."""
+    """Align split sentences whose embeddings are already computed (e.g. many documents at once).
+
+    ``encode`` (the embedder's ``encode``) enables the second pass, which encodes the
+    multi-sentence windows of uncertain stretches as text; without it only the first pass runs.
+    """
     return align_embeddings(
         src_emb,
         tgt_emb,
@@ -90,6 +96,9 @@ def align_embedded(
         config,
         np.array([bool(s.flags & STEERING_FLAGS) for s in src], dtype=bool),
         np.array([bool(s.flags & STEERING_FLAGS) for s in tgt], dtype=bool),
+        [s.text for s in src],
+        [s.text for s in tgt],
+        encode,
     )
 
 

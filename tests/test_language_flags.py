@@ -1,6 +1,7 @@
 """Wrong-language lines: flagged only when long enough and clear, shown in outputs, steering the aligner."""
 from __future__ import annotations
 
+import inspect
 import logging
 
 import numpy as np
@@ -51,7 +52,8 @@ def test_wrong_language_steers_the_aligner_and_shows_in_the_frame(monkeypatch):
     real = aligner.api.align_embeddings
 
     def spy(*args, **kwargs):
-        seen["src_flag"], seen["tgt_flag"] = args[-2], args[-1]
+        bound = inspect.signature(real).bind(*args, **kwargs).arguments
+        seen["src_flag"], seen["tgt_flag"] = bound["src_flag"], bound["tgt_flag"]
         return real(*args, **kwargs)
 
     class Unit:

@@ -11,6 +11,7 @@ from .band import band_around, block_sums, full_band
 from .base import Bead
 from .confidence import Calibration
 from .dp import banded_dp, pair_types
+from .refine import Encode, RefineConfig, encode_windows, replace_windows, second_pass_params, unsettled
 from .scoring import PairScorer, ScoringParams
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ class AlignConfig:
     """Sentences per block in the coarse pass; the coarse pass recurses until its grid is small."""
     band_radius: int = 24
     """Minimum half-width of the fine band around the coarse path, in sentences."""
+    refine: RefineConfig = field(default_factory=RefineConfig)
+    """The second pass over uncertain stretches (needs the texts and an ``encode`` function)."""
 
 
 def align_embeddings(
@@ -43,12 +46,15 @@ def align_embeddings(
     tgt_flag: Optional[np.ndarray] = None,
     src_text: Optional[Sequence[str]] = None,
     tgt_text: Optional[Sequence[str]] = None,
+    encode: Optional[Encode] = None,
 ) -> list[Bead]:
     """Align two documents given unit sentence embeddings; every sentence ends in exactly one bead.
 
     ``*_len`` are character lengths (default 1 each), ``*_par`` paragraph numbers (default 0),
     ``*_flag`` marks sentences (boilerplate) that should rather stay unaligned (default none),
-    ``*_text`` the sentences themselves, for anchors (numbers, names) that survive translation.
+    ``*_text`` the sentences themselves. With the texts and ``encode`` (the embedder's encode),
+    uncertain stretches get a second pass that encodes multi-sentence windows as text
+    (``config.refine``); without them the first pass, on summed sentence vectors, is the answer.
     """
     n, m = len(src_emb), len(tgt_emb)
     src_len = np.ones(n) if src_len is None else np.asarray(src_len, dtype=float)
@@ -66,24 +72,71 @@ def align_embeddings(
     lo, hi = _band(src_emb, tgt_emb, src_len, tgt_len, src_par, tgt_par, config)
     best_src = np.full(n, -np.inf)
     best_tgt = np.full(m, -np.inf)
+    spans = _dp_pass(scorer, lo, hi, src_flag, tgt_flag, best_src, best_tgt)
+    beads = _scored_beads(spans, scorer, config.calibration, best_src, best_tgt, src_flag, tgt_flag)
+    refine = config.refine
+    if not (refine.enabled and encode is not None and src_text is not None and tgt_text is not None):
+        return beads
+    src_mask, tgt_mask = unsettled(beads, n, m, refine.confidence, refine.reach)
+    encoded = encode_windows(
+        src_text, tgt_text, src_mask, tgt_mask, scorer.max_size, refine.max_window_chars, encode
+    )
+    if encoded is None:
+        return beads
+    src_req, src_vecs, tgt_req, tgt_vecs = encoded
+    log.debug("second pass: %d source and %d target windows encoded as text", len(src_req), len(tgt_req))
+    scorer = scorer.with_text_windows(
+        replace_windows(scorer.src_win, src_req, src_vecs),
+        replace_windows(scorer.tgt_win, tgt_req, tgt_vecs),
+        refine.text_weight,
+        second_pass_params(beads, src_flag, tgt_flag, refine),
+    )
+    lo2, hi2 = band_around(spans, 1, n, m, refine.band_radius)
+    lo2, hi2 = np.maximum(lo2, lo), np.minimum(hi2, hi)
+    spans = _dp_pass(scorer, lo2, hi2, src_flag, tgt_flag)
+    return _scored_beads(spans, scorer, config.calibration, best_src, best_tgt, src_flag, tgt_flag)
+
+
+def _dp_pass(
+    scorer: PairScorer,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    src_flag: np.ndarray,
+    tgt_flag: np.ndarray,
+    best_src: Optional[np.ndarray] = None,
+    best_tgt: Optional[np.ndarray] = None,
+) -> list[tuple[int, int, int, int]]:
+    """One banded DP plus gap filling; records each sentence's best 1-1 similarity into ``best_*``."""
 
     def row_gains(i: int, jlo: int, jhi: int) -> np.ndarray:
         sim = scorer.similarity(i, jlo, jhi)
         gains = scorer.row_gains(i, jlo, jhi, sim)
-        one_one = sim[0]
-        valid = ~np.isnan(one_one)
-        if valid.any():
-            best_src[i - 1] = max(best_src[i - 1], np.nanmax(one_one))
-            js = np.arange(jlo, jhi + 1)[valid] - 1
-            np.maximum.at(best_tgt, js, one_one[valid])
+        if best_src is not None and best_tgt is not None:
+            one_one = sim[0]
+            valid = ~np.isnan(one_one)
+            if valid.any():
+                best_src[i - 1] = max(best_src[i - 1], np.nanmax(one_one))
+                js = np.arange(jlo, jhi + 1)[valid] - 1
+                np.maximum.at(best_tgt, js, one_one[valid])
         return gains
 
-    p = config.params
+    p = scorer.params
     skip_src = np.where(src_flag, p.flag_skip_gain, p.skip_gain)
     skip_tgt = np.where(tgt_flag, p.flag_skip_gain, p.skip_gain)
-    spans = banded_dp(lo, hi, types, row_gains, skip_src, skip_tgt)
-    spans = fill_gaps(spans, scorer, src_flag, tgt_flag, config.params.gap_threshold)
-    cal = config.calibration
+    spans = banded_dp(lo, hi, scorer.types, row_gains, skip_src, skip_tgt)
+    return fill_gaps(spans, scorer, src_flag, tgt_flag, p.gap_threshold)
+
+
+def _scored_beads(
+    spans: list[tuple[int, int, int, int]],
+    scorer: PairScorer,
+    cal: Calibration,
+    best_src: np.ndarray,
+    best_tgt: np.ndarray,
+    src_flag: np.ndarray,
+    tgt_flag: np.ndarray,
+) -> list[Bead]:
+    """Beads with calibrated confidences: of the pair for pairs, of "no match" for lone sentences."""
     beads = []
     for i0, i1, j0, j1 in spans:
         src, tgt = tuple(range(i0, i1)), tuple(range(j0, j1))

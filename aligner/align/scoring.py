@@ -7,6 +7,7 @@ baseline of any window is a single dot product.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -86,6 +87,7 @@ class PairScorer:
     ) -> None:
         self.types = types
         self.params = params
+        self._src_emb, self._tgt_emb = src_emb, tgt_emb
         k = max(max(a, b) for a, b in types)
         self.max_size = k
         power = params.window_length_power
@@ -113,8 +115,39 @@ class PairScorer:
         self.tgt_boundary = _boundaries(tgt_par)
         self._a = np.array([a for a, _ in types])
         self._b = np.array([b for _, b in types])
+        self._src_mean = src_emb.mean(axis=0) if len(src_emb) else None
+        self._tgt_mean = tgt_emb.mean(axis=0) if len(tgt_emb) else None
+        self._text: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._text_weight = 0.0
+        self._set_params(params)
+
+    def _set_params(self, params: ScoringParams) -> None:
+        self.params = params
         self._weight = params.size_weight * (self._a + self._b)
-        self._penalty = np.array([params.penalty(a, b) for a, b in types])
+        self._penalty = np.array([params.penalty(a, b) for a, b in self.types])
+
+    def with_text_windows(
+        self, src_win: np.ndarray, tgt_win: np.ndarray, weight: float, params: ScoringParams | None = None
+    ) -> "PairScorer":
+        """A copy whose window similarities blend in ``weight`` of those of ``src_win``/``tgt_win``.
+
+        Those are windows of the same shape as ``self.src_win``/``self.tgt_win`` (in practice the
+        concatenated text of the window, encoded, where it was worth encoding and the summed
+        vectors elsewhere). ``params`` replaces the gain weights (the baseline normalisation and
+        the document scale stay those of the sentence embeddings).
+        """
+        if params is not None and params.neighbours != self.params.neighbours:
+            raise ValueError("the text windows' baselines must use the same neighbours setting")
+        other = copy.copy(self)
+        src_base = _mean_baseline(src_win, self._tgt_mean) if self.params.neighbours <= 0 else baselines(
+            src_win, self._tgt_emb, self.params.neighbours)
+        tgt_base = _mean_baseline(tgt_win, self._src_mean) if self.params.neighbours <= 0 else baselines(
+            tgt_win, self._src_emb, self.params.neighbours)
+        other._text = (src_win, tgt_win, src_base, tgt_base)
+        other._text_weight = float(weight)
+        if params is not None:
+            other._set_params(params)
+        return other
 
     def similarity(self, i: int, jlo: int, jhi: int) -> np.ndarray:
         """Relative similarity ``(len(types), jhi - jlo + 1)`` of beads ending at ``(i, j)``; NaN if invalid.
@@ -122,18 +155,26 @@ class PairScorer:
         Cosine minus the mean of both windows' similarities to the other side, divided by the
         document's translation level (``self.scale``): about 1 for a typical translation, 0 for noise.
         """
+        out = self._similarity(self.src_win, self.tgt_win, self.src_base, self.tgt_base, i, jlo, jhi)
+        if self._text is not None:
+            w = self._text_weight
+            out = (1.0 - w) * out + w * self._similarity(*self._text, i, jlo, jhi)
+        return out / self.scale
+
+    def _similarity(self, src_win, tgt_win, src_base, tgt_base, i: int, jlo: int, jhi: int) -> np.ndarray:
+        """Cosine minus baselines (not yet scaled) of beads ending at ``(i, j)`` for one set of windows."""
         js = np.arange(jlo, jhi + 1)
         out = np.full((len(self.types), len(js)), np.nan)
-        src_vecs = self.src_win[:, i]  # (k, d)
-        tgt_vecs = self.tgt_win[:, jlo : jhi + 1]  # (k, w, d)
+        src_vecs = src_win[:, i]  # (k, d)
+        tgt_vecs = tgt_win[:, jlo : jhi + 1]  # (k, w, d)
         cos = np.einsum("bwd,ad->abw", tgt_vecs, src_vecs)  # (k_a, k_b, w)
         for t, (a, b) in enumerate(self.types):
             if a > i:
                 continue
             valid = js >= b
-            sim = cos[a - 1, b - 1] - 0.5 * (self.src_base[a - 1, i] + self.tgt_base[b - 1, jlo : jhi + 1])
+            sim = cos[a - 1, b - 1] - 0.5 * (src_base[a - 1, i] + tgt_base[b - 1, jlo : jhi + 1])
             out[t] = np.where(valid, sim, np.nan)
-        return out / self.scale
+        return out
 
     def row_gains(self, i: int, jlo: int, jhi: int, sim: np.ndarray | None = None) -> np.ndarray:
         """DP gains of pair beads ending at ``(i, j)`` for ``j`` in ``[jlo, jhi]``; ``-inf`` if invalid.
@@ -171,8 +212,15 @@ class PairScorer:
     def bead_similarity(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """Relative similarity of the pair bead ``[i0, i1) x [j0, j1)`` (sizes up to ``max_size``)."""
         a, b = i1 - i0, j1 - j0
-        cos = float(self.src_win[a - 1, i1] @ self.tgt_win[b - 1, j1])
-        return (cos - 0.5 * (self.src_base[a - 1, i1] + self.tgt_base[b - 1, j1])) / self.scale
+
+        def one(src_win, tgt_win, src_base, tgt_base) -> float:
+            cos = float(src_win[a - 1, i1] @ tgt_win[b - 1, j1])
+            return cos - 0.5 * float(src_base[a - 1, i1] + tgt_base[b - 1, j1])
+
+        sim = one(self.src_win, self.tgt_win, self.src_base, self.tgt_base)
+        if self._text is not None:
+            sim = (1.0 - self._text_weight) * sim + self._text_weight * one(*self._text)
+        return sim / self.scale
 
 
 def _boundaries(paragraphs: np.ndarray) -> np.ndarray:
@@ -212,6 +260,13 @@ def document_scale(
     return max(float(np.quantile(bests, quantile)), floor)
 
 
+def _mean_baseline(windows: np.ndarray, other_mean: np.ndarray | None) -> np.ndarray:
+    """Each window's mean cosine to the other side (``baselines`` with ``k == 0``, from the mean vector)."""
+    if other_mean is None:
+        return np.zeros(windows.shape[:2], np.float32)
+    return windows @ other_mean.astype(np.float32)
+
+
 def baselines(windows: np.ndarray, other: np.ndarray, k: int, reach: int = 2500) -> np.ndarray:
     """Each window's typical similarity to the other side, ``(max_size, n + 1)``.
 
@@ -226,7 +281,7 @@ def baselines(windows: np.ndarray, other: np.ndarray, k: int, reach: int = 2500)
     if m == 0:
         return np.zeros((size, rows), np.float32)
     if k <= 0:
-        return windows @ other.mean(axis=0).astype(np.float32)
+        return _mean_baseline(windows, other.mean(axis=0))
     k = min(k, m)
     out = np.zeros((size, rows), np.float32)
     flat = windows.reshape(-1, dim)

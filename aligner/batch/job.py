@@ -140,7 +140,8 @@ def run_chunk(pairs: Sequence[DocPair], settings: JobSettings, embedder: Embedde
         try:
             if emb is None:
                 raise AlignerError("the embedder failed on this document")
-            beads = align_embedded(doc.src, doc.tgt, emb[: len(doc.src)], emb[len(doc.src) :], config)
+            beads = align_embedded(doc.src, doc.tgt, emb[: len(doc.src)], emb[len(doc.src) :], config,
+                                   encode=embedder.encode)
             result = AlignmentResult(doc.src, doc.tgt, beads, settings.src_lang, settings.tgt_lang,
                                      model=getattr(embedder, "name", ""))
             store.write(result_record(pair.doc_id, result), key)

@@ -1,0 +1,130 @@
+"""Second pass: re-score the uncertain stretches with windows encoded as text.
+
+The first pass embeds a multi-sentence window as the sum of its sentence vectors, which is cheap
+but flatters merges: a loosely translated sentence glued to a good neighbour still looks like a
+match (meaning-based translations such as a Bible paraphrase move content between verses). The
+second pass encodes the concatenated text of the windows that lie in uncertain stretches only
+(merges, skips, low-confidence pairs and their neighbours), blends that similarity with the summed
+one, and runs the DP again in a corridor around the first path. Confident 1-1 stretches, most of
+a clean document, cost nothing extra.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+
+from .base import Bead
+from .scoring import ScoringParams
+
+Encode = Callable[[Sequence[str]], np.ndarray]
+"""Encodes texts into unit vectors, e.g. ``Embedder.encode``."""
+
+
+def _refine_params() -> ScoringParams:
+    return ScoringParams(type_penalty={(1, 1): 0.0, (1, 2): 0.25, (2, 1): 0.25, (2, 2): 5.0})
+
+
+@dataclass(frozen=True)
+class RefineConfig:
+    """When and how the second pass re-scores windows with their encoded text."""
+
+    enabled: bool = True
+    confidence: float = 0.9
+    """1-1 pairs of the first pass at or above this confidence count as settled."""
+    reach: int = 1
+    """Sentences on each side of an unsettled bead that are re-scored too."""
+    text_weight: float = 0.6
+    """Share of the encoded-text similarity in a window's blended similarity."""
+    band_radius: int = 8
+    """Half-width, in sentences, of the corridor around the first path searched again."""
+    max_window_chars: int = 2000
+    """Longer windows keep their summed vector: the encoder would truncate their text (512 tokens)."""
+    params: ScoringParams = field(default_factory=_refine_params)
+    """Gain weights of the second pass."""
+    dense_unaligned: float = 0.03
+    """A document whose first pass left fewer unflagged sentences than this share unaligned is
+    a dense translation (every sentence has its counterpart) ..."""
+    dense_skip_gain: float = -0.1
+    """... and in the second pass leaving a sentence unaligned gains this (a small cost) there."""
+
+
+def second_pass_params(
+    beads: Sequence[Bead], src_flag: np.ndarray, tgt_flag: np.ndarray, config: RefineConfig
+) -> ScoringParams:
+    """The second pass's gain weights, with skipping made costly in a dense translation.
+
+    Where the first pass paired nearly everything, a lone sentence is more likely a loose
+    translation that a neighbour's merge swallowed than a real omission.
+    """
+    n_sent = len(src_flag) + len(tgt_flag)
+    lone = sum(
+        1 for b in beads
+        if not (b.src and b.tgt) and not (src_flag[list(b.src)].any() or tgt_flag[list(b.tgt)].any())
+    )
+    if n_sent and lone < config.dense_unaligned * n_sent:
+        return dataclasses.replace(config.params, skip_gain=config.dense_skip_gain)
+    return config.params
+
+
+def unsettled(beads: Sequence[Bead], n: int, m: int, confidence: float, reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the source/target sentences in or within ``reach`` of a bead that is not a confident 1-1."""
+    src = np.zeros(n, dtype=bool)
+    tgt = np.zeros(m, dtype=bool)
+    for b in beads:
+        if len(b.src) == 1 and len(b.tgt) == 1 and b.score >= confidence:
+            continue
+        for i in b.src:
+            src[max(0, i - reach) : i + reach + 1] = True
+        for j in b.tgt:
+            tgt[max(0, j - reach) : j + reach + 1] = True
+    return src, tgt
+
+
+def window_requests(mask: np.ndarray, max_size: int, lengths: np.ndarray, max_chars: int) -> list[tuple[int, int]]:
+    """``(size, end)`` of every window of 2..``max_size`` sentences ``[end - size, end)`` inside
+    ``mask`` whose text (sentence ``lengths`` plus joining spaces) is at most ``max_chars`` long."""
+    n = len(mask)
+    run = np.zeros(n + 1, dtype=np.int64)  # run[e]: masked sentences ending just before e
+    for e in range(1, n + 1):
+        run[e] = run[e - 1] + 1 if mask[e - 1] else 0
+    chars = np.concatenate([[0.0], np.cumsum(np.asarray(lengths, dtype=float) + 1.0)])
+    return [
+        (size, e)
+        for size in range(2, max_size + 1)
+        for e in range(size, n + 1)
+        if run[e] >= size and chars[e] - chars[e - size] - 1.0 <= max_chars
+    ]
+
+
+def window_texts(texts: Sequence[str], requests: Sequence[tuple[int, int]]) -> list[str]:
+    """The text of each requested window: its sentences joined by a space."""
+    return [" ".join(texts[e - size : e]) for size, e in requests]
+
+
+def replace_windows(windows: np.ndarray, requests: Sequence[tuple[int, int]], vectors: np.ndarray) -> np.ndarray:
+    """A copy of ``windows`` (``(max_size, n + 1, d)``) with each requested window's vector replaced."""
+    out = windows.copy()
+    for (size, e), vec in zip(requests, vectors):
+        out[size - 1, e] = vec
+    return out
+
+
+def encode_windows(
+    src_text: Sequence[str],
+    tgt_text: Sequence[str],
+    src_mask: np.ndarray,
+    tgt_mask: np.ndarray,
+    max_size: int,
+    max_chars: int,
+    encode: Encode,
+) -> Optional[tuple[list[tuple[int, int]], np.ndarray, list[tuple[int, int]], np.ndarray]]:
+    """Encode the unsettled windows of both sides in one call; None when there are none."""
+    src_req = window_requests(src_mask, max_size, np.array([len(t) for t in src_text]), max_chars)
+    tgt_req = window_requests(tgt_mask, max_size, np.array([len(t) for t in tgt_text]), max_chars)
+    if not src_req and not tgt_req:
+        return None
+    vecs = np.asarray(encode(window_texts(src_text, src_req) + window_texts(tgt_text, tgt_req)), dtype=np.float32)
+    return src_req, vecs[: len(src_req)], tgt_req, vecs[len(src_req) :]
