@@ -1,6 +1,7 @@
 """The second pass: which windows it encodes as text, how it blends them in, and what it fixes."""
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -203,3 +204,41 @@ def test_second_pass_fixes_merges_of_loosely_translated_verses(e5):
     before, after = score(gold, first)["strict_f1"], score(gold, second)["strict_f1"]
     assert after >= 0.93
     assert after >= before + 0.05
+
+
+class CountingEmbedder:
+    """Words hashed to random vectors, summed; counts ``encode`` calls."""
+
+    name, dim = "counting", 32
+
+    def __init__(self) -> None:
+        self.table = np.random.default_rng(0).standard_normal((4096, self.dim)).astype(np.float32)
+        self.calls = 0
+
+    def encode(self, sentences, progress=None) -> np.ndarray:
+        self.calls += 1
+        out = np.stack([sum(self.table[zlib.crc32(w.encode()) % 4096] for w in s.split()) for s in sentences])
+        return unit(out + 1e-6)
+
+
+def test_cli_one_pass_skips_the_second_encoder_call(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from aligner.cli import app
+
+    model = CountingEmbedder()
+    monkeypatch.setattr("aligner.api.load_embedder", lambda *args, **kwargs: model)
+    words = ["rumah", "jalan", "besar", "kota", "air", "makan", "pagi", "malam", "hujan", "pasar"]
+    lines = [" ".join(words[(k + i) % 10] for i in range(4)) + f" nomor{k}." for k in range(12)]
+    src = tmp_path / "a.id.txt"
+    tgt = tmp_path / "a.en.txt"
+    src.write_text("\n".join(lines), "utf-8")
+    tgt.write_text("\n".join(lines[:6] + lines[7:]), "utf-8")
+    runner = CliRunner()
+    for extra, calls in (([], 2), (["--one-pass"], 1)):
+        model.calls = 0
+        out = tmp_path / f"out{len(extra)}.csv"
+        res = runner.invoke(app, ["align", str(src), str(tgt), "-o", str(out), "--segmented", *extra])
+        assert res.exit_code == 0, res.output
+        assert model.calls == calls
+        assert "nomor6." in out.read_text("utf-8")  # the deleted line is reported, not dropped

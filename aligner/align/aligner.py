@@ -79,7 +79,8 @@ def align_embeddings(
         return beads
     src_mask, tgt_mask = unsettled(beads, n, m, refine.confidence, refine.reach)
     encoded = encode_windows(
-        src_text, tgt_text, src_mask, tgt_mask, scorer.max_size, refine.max_window_chars, encode
+        src_text, tgt_text, src_mask, tgt_mask, min(scorer.max_size, refine.max_text_size), refine.max_window_chars,
+        encode,
     )
     if encoded is None:
         return beads

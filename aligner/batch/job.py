@@ -19,6 +19,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from ..align.aligner import AlignConfig
+from ..align.refine import RefineConfig
 from ..api import align_embedded, split
 from ..embed.base import Embedder
 from ..errors import AlignerError
@@ -41,6 +42,7 @@ class JobSettings:
     segmented: bool = False
     encoding: Optional[str] = None
     max_align: int = 4
+    second_pass: bool = True
 
     def fingerprint(self) -> str:
         """A stable text naming these settings."""
@@ -122,7 +124,7 @@ def flag_counts(sentences: Sequence[Sentence]) -> dict[str, int]:
 def run_chunk(pairs: Sequence[DocPair], settings: JobSettings, embedder: Embedder, store: PartStore) -> list[DocOutcome]:
     """Align every document of ``pairs`` and store each result (or its error); never raises
     for a bad document. Returns one :class:`DocOutcome` per pair, in order."""
-    config = AlignConfig(max_align=settings.max_align)
+    config = AlignConfig(max_align=settings.max_align, refine=RefineConfig(enabled=settings.second_pass))
     outcomes: dict[str, DocOutcome] = {}
     ready: list[_Prepared] = []
     for pair in pairs:

@@ -47,6 +47,7 @@ class BatchOptions:
     segmented: bool = False
     encoding: Optional[str] = None
     max_align: int = 4
+    second_pass: bool = True
     min_score: Optional[float] = None
     model: Optional[str] = None
     device: Optional[str] = None
@@ -153,7 +154,7 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
                                            max(1, available_cpus() // workers), options.factory)
     spec = loader_spec(loader)
     settings = JobSettings(spec, options.src_lang, options.tgt_lang, options.segmented,
-                           options.encoding, options.max_align)
+                           options.encoding, options.max_align, options.second_pass)
     store = PartStore(outdir)
     store.create()
     date = creation_date(options, store)

@@ -56,6 +56,12 @@ def progress_bar() -> Progress:
     )
 
 
+ONE_PASS_HELP = (
+    "Skip the second pass that re-encodes uncertain multi-sentence stretches as text: faster on messy"
+    " documents, a little less accurate on merged or loosely translated sentences."
+)
+
+
 def primary(lang: str) -> str:
     """Primary language subtag: ``id-ID`` → ``id``."""
     return lang.replace("_", "-").split("-")[0].lower()

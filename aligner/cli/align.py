@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..errors import AlignerError
-from ._common import err, out, primary, progress_bar, setup_logging, user_errors
+from ._common import ONE_PASS_HELP, err, out, primary, progress_bar, setup_logging, user_errors
 
 
 def align(
@@ -20,6 +20,7 @@ def align(
     segmented: bool = typer.Option(False, "--segmented", help="Inputs are one sentence per line: nothing is split."),
     model: Optional[str] = typer.Option(None, help="sentence-transformers model name or folder (default: bundled multilingual-e5-small)."),
     max_align: int = typer.Option(4, min=1, max=8, help="Most sentences on one side of a bead."),
+    one_pass: bool = typer.Option(False, "--one-pass", help=ONE_PASS_HELP),
     min_score: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="Pairs scoring below this stay out of the TMX and are marked in CSV."),
     min_band: Optional[str] = typer.Option(None, help="good or check: only pairs in this band or better go in the output; with a .tmx output every bead also goes to a review sheet (<output stem>.review.xlsx unless --review)."),
     review: Optional[Path] = typer.Option(None, help="Also write the review sheet (.xlsx: every bead, keep column) here."),
@@ -33,6 +34,8 @@ def align(
     """Align two documents and write the result (format from OUTPUT's extension)."""
     setup_logging(verbose)
     with user_errors(debug):
+        from ..align.aligner import AlignConfig
+        from ..align.refine import RefineConfig
         from ..api import align_files
         from ..export import ExportOptions, supported_suffixes, write_alignment
 
@@ -46,6 +49,7 @@ def align(
             result = align_files(
                 src_file, tgt_file, encoding=encoding, input_format=input_format, src_lang=primary(src_lang), tgt_lang=primary(tgt_lang),
                 segmented=segmented, model=model, device=device, max_align=max_align,
+                config=AlignConfig(refine=RefineConfig(enabled=not one_pass)),
                 progress=lambda k: progress.update(task, advance=k),
             )
         stats = write_alignment(result, output, options)

@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.text import Text
 
-from ._common import err, out, primary, setup_logging, user_errors
+from ._common import ONE_PASS_HELP, err, out, primary, setup_logging, user_errors
 
 
 class _RateColumn(ProgressColumn):
@@ -55,6 +55,7 @@ def batch(
     model: Optional[str] = typer.Option(None, help="sentence-transformers model name or folder (default: bundled multilingual-e5-small)."),
     embedder_factory: Optional[str] = typer.Option(None, "--embedder-factory", help="module:callable returning an embedder (instead of --model)."),
     max_align: int = typer.Option(4, min=1, max=8, help="Most sentences on one side of a bead."),
+    one_pass: bool = typer.Option(False, "--one-pass", help=ONE_PASS_HELP),
     min_score: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="Pairs scoring below this stay out of the TMX."),
     device: Optional[str] = typer.Option(None, help="cpu or cuda (default: cpu); passed to every worker's embedder."),
     encoding: Optional[str] = typer.Option(None, help="Input encoding when not UTF-8."),
@@ -75,7 +76,7 @@ def batch(
         outdir.mkdir(parents=True, exist_ok=True)
         options = BatchOptions(
             output_file=output_file, fmt=fmt, src_lang=primary(src_lang), tgt_lang=primary(tgt_lang),
-            segmented=segmented, encoding=encoding, max_align=max_align, min_score=min_score, model=model,
+            segmented=segmented, encoding=encoding, max_align=max_align, second_pass=not one_pass, min_score=min_score, model=model,
             device=device, factory=embedder_factory, workers=workers, engine=engine, scheduler=scheduler,
         )
         with _progress() as progress:
