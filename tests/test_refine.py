@@ -10,15 +10,9 @@ import pytest
 from aligner.align.aligner import AlignConfig, align_embeddings
 from aligner.align.base import Bead
 from aligner.align.dp import pair_types
-from aligner.align.refine import (
-    RefineConfig,
-    replace_windows,
-    second_pass_params,
-    unsettled,
-    window_requests,
-    window_texts,
-)
+from aligner.align.refine import RefineConfig, second_pass_params, unsettled, window_requests, window_texts
 from aligner.align.scoring import PairScorer, ScoringParams
+from aligner.align.windows import WindowOverrides
 
 BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 
@@ -53,11 +47,17 @@ def test_window_texts_join_the_window_sentences_with_a_space():
     assert window_texts(texts, [(2, 2), (3, 4)]) == ["Satu. Dua.", "Dua. Tiga. Empat."]
 
 
-def test_replace_windows_copies():
-    windows = np.zeros((3, 5, 2), np.float32)
-    out = replace_windows(windows, [(2, 3)], np.array([[1.0, 0.0]], np.float32))
-    assert out[1, 3].tolist() == [1.0, 0.0]
-    assert not windows.any() and out.sum() == 1.0
+def test_window_overrides_swap_in_only_the_replaced_windows():
+    base = np.arange(3 * 5 * 2, dtype=np.float32).reshape(3, 5, 2)
+    over = WindowOverrides((3, 5), [(2, 3), (3, 4)], np.array([[-1.0, -2.0], [-3.0, -4.0]]))
+    assert over.any(3) and over.any(slice(2, 5)) and not over.any(2) and not over.any(slice(0, 3))
+    col = over.take(base, 3)
+    assert col[1].tolist() == [-1.0, -2.0] and col[0].tolist() == base[0, 3].tolist()
+    block = over.take(base, slice(2, 5))
+    assert block.shape == (3, 3, 2) and block[2, 2].tolist() == [-3.0, -4.0]
+    assert (block[0] == base[0, 2:5]).all() and base.min() >= 0  # the base is not modified
+    scores = over.baselines(np.zeros((3, 5)), lambda v: v.sum(axis=1))
+    assert scores[1, 3] == -3.0 and scores[2, 4] == -7.0 and np.count_nonzero(scores) == 2
 
 
 def test_unsettled_marks_merges_skips_and_doubtful_pairs_with_their_neighbours():
@@ -111,8 +111,8 @@ def small_scorer() -> tuple[PairScorer, np.ndarray, np.ndarray]:
 def test_blended_similarity_is_the_weighted_mean_of_both_windows_hand_computed():
     scorer, src, tgt = small_scorer()
     text_vec = unit(np.array([0.2, 0.9, 0.4]))  # "the text of target sentences 0-1", encoded
-    tgt_win = replace_windows(scorer.tgt_win, [(2, 2)], text_vec[None, :])
-    blended = scorer.with_text_windows(scorer.src_win, tgt_win, 0.6)
+    none = WindowOverrides(scorer.src_win.shape[:2], [], np.zeros((0, 3)))
+    blended = scorer.with_text_windows(none, WindowOverrides(scorer.tgt_win.shape[:2], [(2, 2)], text_vec[None, :]), 0.6)
     # Bead src[0:1] x tgt[0:2] (a 1-2): cosine minus half the two windows' mean cosines to the other side.
     summed = unit(tgt[0] + tgt[1])
     src_mean, tgt_mean = src.mean(axis=0), tgt.mean(axis=0)
@@ -130,12 +130,22 @@ def test_blended_similarity_is_the_weighted_mean_of_both_windows_hand_computed()
 
 def test_text_weight_zero_or_identical_windows_change_nothing():
     scorer, _, _ = small_scorer()
-    same = scorer.with_text_windows(scorer.src_win, scorer.tgt_win, 0.6)
-    other = scorer.with_text_windows(np.zeros_like(scorer.src_win), np.zeros_like(scorer.tgt_win), 0.0)
+    requests = [(2, 2), (2, 3)]
+
+    def same_as_sums(win):
+        return WindowOverrides(win.shape[:2], requests, np.stack([win[size - 1, end] for size, end in requests]))
+
+    def random_windows(win):
+        return WindowOverrides(win.shape[:2], requests, unit(np.random.default_rng(5).normal(size=(2, 3))))
+
+    same = scorer.with_text_windows(same_as_sums(scorer.src_win), same_as_sums(scorer.tgt_win), 0.6)
+    other = scorer.with_text_windows(random_windows(scorer.src_win), random_windows(scorer.tgt_win), 0.0)
+    moved = scorer.with_text_windows(random_windows(scorer.src_win), random_windows(scorer.tgt_win), 0.6)
     for i in range(1, 4):
         expected = scorer.similarity(i, 0, 3)
         assert np.allclose(same.similarity(i, 0, 3), expected, equal_nan=True)
         assert np.allclose(other.similarity(i, 0, 3), expected, equal_nan=True)
+    assert not np.allclose(moved.similarity(3, 0, 3), scorer.similarity(3, 0, 3), equal_nan=True)
 
 
 class RecordingEncoder:

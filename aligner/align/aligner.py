@@ -11,8 +11,9 @@ from .band import band_around, block_sums, full_band
 from .base import Bead
 from .confidence import Calibration
 from .dp import banded_dp, pair_types
-from .refine import Encode, RefineConfig, encode_windows, replace_windows, second_pass_params, unsettled
+from .refine import Encode, RefineConfig, encode_windows, second_pass_params, unsettled
 from .scoring import PairScorer, ScoringParams
+from .windows import WindowOverrides
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +88,8 @@ def align_embeddings(
     src_req, src_vecs, tgt_req, tgt_vecs = encoded
     log.debug("second pass: %d source and %d target windows encoded as text", len(src_req), len(tgt_req))
     scorer = scorer.with_text_windows(
-        replace_windows(scorer.src_win, src_req, src_vecs),
-        replace_windows(scorer.tgt_win, tgt_req, tgt_vecs),
+        WindowOverrides(scorer.src_win.shape[:2], src_req, src_vecs),
+        WindowOverrides(scorer.tgt_win.shape[:2], tgt_req, tgt_vecs),
         refine.text_weight,
         second_pass_params(beads, src_flag, tgt_flag, refine),
     )

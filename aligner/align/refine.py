@@ -106,14 +106,6 @@ def window_texts(texts: Sequence[str], requests: Sequence[tuple[int, int]]) -> l
     return [" ".join(texts[e - size : e]) for size, e in requests]
 
 
-def replace_windows(windows: np.ndarray, requests: Sequence[tuple[int, int]], vectors: np.ndarray) -> np.ndarray:
-    """A copy of ``windows`` (``(max_size, n + 1, d)``) with each requested window's vector replaced."""
-    out = windows.copy()
-    for (size, e), vec in zip(requests, vectors):
-        out[size - 1, e] = vec
-    return out
-
-
 def encode_windows(
     src_text: Sequence[str],
     tgt_text: Sequence[str],

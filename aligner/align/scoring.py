@@ -14,7 +14,7 @@ from typing import Sequence
 import numpy as np
 
 from .anchors import anchor_matrices, window_sets
-from .windows import window_any, window_crosses, window_embeddings, window_lengths
+from .windows import WindowOverrides, window_any, window_crosses, window_embeddings, window_lengths
 
 
 @dataclass(frozen=True)
@@ -127,23 +127,21 @@ class PairScorer:
         self._penalty = np.array([params.penalty(a, b) for a, b in self.types])
 
     def with_text_windows(
-        self, src_win: np.ndarray, tgt_win: np.ndarray, weight: float, params: ScoringParams | None = None
+        self, src: WindowOverrides, tgt: WindowOverrides, weight: float, params: ScoringParams | None = None
     ) -> "PairScorer":
-        """A copy whose window similarities blend in ``weight`` of those of ``src_win``/``tgt_win``.
+        """A copy whose window similarities blend in ``weight`` of those with ``src``/``tgt`` swapped in.
 
-        Those are windows of the same shape as ``self.src_win``/``self.tgt_win`` (in practice the
-        concatenated text of the window, encoded, where it was worth encoding and the summed
-        vectors elsewhere). ``params`` replaces the gain weights (the baseline normalisation and
-        the document scale stay those of the sentence embeddings).
+        The overrides are, in practice, the concatenated text of the windows worth encoding; all
+        other windows keep their summed vectors, so they score as before. ``params`` replaces the
+        gain weights (the baselines' kind and the document scale stay those of the first pass).
         """
         if params is not None and params.neighbours != self.params.neighbours:
             raise ValueError("the text windows' baselines must use the same neighbours setting")
         other = copy.copy(self)
-        src_base = _mean_baseline(src_win, self._tgt_mean) if self.params.neighbours <= 0 else baselines(
-            src_win, self._tgt_emb, self.params.neighbours)
-        tgt_base = _mean_baseline(tgt_win, self._src_mean) if self.params.neighbours <= 0 else baselines(
-            tgt_win, self._src_emb, self.params.neighbours)
-        other._text = (src_win, tgt_win, src_base, tgt_base)
+        k = self.params.neighbours
+        src_base = src.baselines(self.src_base, lambda v: _vector_baselines(v, self._tgt_emb, self._tgt_mean, k))
+        tgt_base = tgt.baselines(self.tgt_base, lambda v: _vector_baselines(v, self._src_emb, self._src_mean, k))
+        other._text = (src, tgt, src_base, tgt_base)
         other._text_weight = float(weight)
         if params is not None:
             other._set_params(params)
@@ -155,25 +153,28 @@ class PairScorer:
         Cosine minus the mean of both windows' similarities to the other side, divided by the
         document's translation level (``self.scale``): about 1 for a typical translation, 0 for noise.
         """
-        out = self._similarity(self.src_win, self.tgt_win, self.src_base, self.tgt_base, i, jlo, jhi)
+        cols = slice(jlo, jhi + 1)
+        out = self._relative(self.src_win[:, i], self.tgt_win[:, cols], self.src_base[:, i], self.tgt_base[:, cols], i, jlo)
         if self._text is not None:
-            w = self._text_weight
-            out = (1.0 - w) * out + w * self._similarity(*self._text, i, jlo, jhi)
+            src, tgt, src_base, tgt_base = self._text
+            if src.any(i) or tgt.any(cols):
+                text = self._relative(
+                    src.take(self.src_win, i), tgt.take(self.tgt_win, cols), src_base[:, i], tgt_base[:, cols], i, jlo
+                )
+                out = (1.0 - self._text_weight) * out + self._text_weight * text
         return out / self.scale
 
-    def _similarity(self, src_win, tgt_win, src_base, tgt_base, i: int, jlo: int, jhi: int) -> np.ndarray:
-        """Cosine minus baselines (not yet scaled) of beads ending at ``(i, j)`` for one set of windows."""
-        js = np.arange(jlo, jhi + 1)
+    def _relative(self, src_vecs, tgt_vecs, src_base, tgt_base, i: int, jlo: int) -> np.ndarray:
+        """Cosine minus baselines (not yet scaled) for source windows ``(k, d)`` ending at ``i`` and
+        target windows ``(k, w, d)`` ending at ``jlo ...``; NaN where a window would start before 0."""
+        js = np.arange(jlo, jlo + tgt_vecs.shape[1])
         out = np.full((len(self.types), len(js)), np.nan)
-        src_vecs = src_win[:, i]  # (k, d)
-        tgt_vecs = tgt_win[:, jlo : jhi + 1]  # (k, w, d)
         cos = np.einsum("bwd,ad->abw", tgt_vecs, src_vecs)  # (k_a, k_b, w)
         for t, (a, b) in enumerate(self.types):
             if a > i:
                 continue
-            valid = js >= b
-            sim = cos[a - 1, b - 1] - 0.5 * (src_base[a - 1, i] + tgt_base[b - 1, jlo : jhi + 1])
-            out[t] = np.where(valid, sim, np.nan)
+            sim = cos[a - 1, b - 1] - 0.5 * (src_base[a - 1] + tgt_base[b - 1])
+            out[t] = np.where(js >= b, sim, np.nan)
         return out
 
     def row_gains(self, i: int, jlo: int, jhi: int, sim: np.ndarray | None = None) -> np.ndarray:
@@ -212,14 +213,13 @@ class PairScorer:
     def bead_similarity(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """Relative similarity of the pair bead ``[i0, i1) x [j0, j1)`` (sizes up to ``max_size``)."""
         a, b = i1 - i0, j1 - j0
-
-        def one(src_win, tgt_win, src_base, tgt_base) -> float:
-            cos = float(src_win[a - 1, i1] @ tgt_win[b - 1, j1])
-            return cos - 0.5 * float(src_base[a - 1, i1] + tgt_base[b - 1, j1])
-
-        sim = one(self.src_win, self.tgt_win, self.src_base, self.tgt_base)
+        sim = float(self.src_win[a - 1, i1] @ self.tgt_win[b - 1, j1]) - 0.5 * float(
+            self.src_base[a - 1, i1] + self.tgt_base[b - 1, j1])
         if self._text is not None:
-            sim = (1.0 - self._text_weight) * sim + self._text_weight * one(*self._text)
+            src, tgt, src_base, tgt_base = self._text
+            cos = float(src.take(self.src_win, i1)[a - 1] @ tgt.take(self.tgt_win, j1)[b - 1])
+            text = cos - 0.5 * float(src_base[a - 1, i1] + tgt_base[b - 1, j1])
+            sim = (1.0 - self._text_weight) * sim + self._text_weight * text
         return sim / self.scale
 
 
@@ -260,10 +260,24 @@ def document_scale(
     return max(float(np.quantile(bests, quantile)), floor)
 
 
+def _vector_baselines(vectors: np.ndarray, other: np.ndarray, other_mean: np.ndarray | None, k: int) -> np.ndarray:
+    """``baselines`` for a handful of loose vectors ``(r, d)``: mean cosine to the other side, or to
+    its ``k`` nearest sentences."""
+    if k <= 0 or len(other) == 0:
+        return _mean_baseline(vectors, other_mean)
+    k = min(k, len(other))
+    out = np.empty(len(vectors), np.float32)
+    step = max(1, 4_000_000 // len(other))
+    for start in range(0, len(vectors), step):
+        sims = vectors[start : start + step] @ other.T
+        out[start : start + step] = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
+    return out
+
+
 def _mean_baseline(windows: np.ndarray, other_mean: np.ndarray | None) -> np.ndarray:
     """Each window's mean cosine to the other side (``baselines`` with ``k == 0``, from the mean vector)."""
     if other_mean is None:
-        return np.zeros(windows.shape[:2], np.float32)
+        return np.zeros(windows.shape[:-1], np.float32)
     return windows @ other_mean.astype(np.float32)
 
 

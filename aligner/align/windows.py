@@ -53,3 +53,38 @@ def window_any(flags: np.ndarray, max_size: int) -> np.ndarray:
     """Return ``F`` of shape ``(max_size, n + 1)``: True where window ``[e-k, e)`` holds a flagged sentence."""
     counts = window_lengths(np.asarray(flags, dtype=float), max_size)
     return counts > 0
+
+
+class WindowOverrides:
+    """Replacement vectors for a few windows (e.g. their text encoded); the others keep the base ones.
+
+    Only the replaced vectors are stored, with an index of shape ``(max_size, n + 1)`` (-1 where a
+    window is not replaced), so a long document does not need a second dense window array.
+    """
+
+    def __init__(self, shape: tuple[int, int], requests: list[tuple[int, int]], vectors: np.ndarray) -> None:
+        self.index = np.full(shape, -1, dtype=np.int64)
+        for row, (size, end) in enumerate(requests):
+            self.index[size - 1, end] = row
+        self.vectors = np.asarray(vectors, dtype=np.float32)
+
+    def any(self, cols) -> bool:
+        """Whether any window ending in ``cols`` (an index or a slice) is replaced."""
+        return bool((self.index[:, cols] >= 0).any())
+
+    def take(self, base: np.ndarray, cols) -> np.ndarray:
+        """``base[:, cols]`` (base: ``(max_size, n + 1, d)``) with the replaced windows swapped in."""
+        out = base[:, cols].copy()
+        idx = self.index[:, cols]
+        replaced = idx >= 0
+        if replaced.any():
+            out[replaced] = self.vectors[idx[replaced]]
+        return out
+
+    def baselines(self, base: np.ndarray, score) -> np.ndarray:
+        """``base`` (``(max_size, n + 1)`` baselines) with ``score(vectors)`` at the replaced windows."""
+        out = base.copy()
+        replaced = self.index >= 0
+        if replaced.any():
+            out[replaced] = score(self.vectors)[self.index[replaced]]
+        return out
