@@ -15,6 +15,8 @@ import time
 
 from _bench_data import bench_available, load_sets
 
+from aligner.align.aligner import AlignConfig
+from aligner.align.refine import RefineConfig
 from aligner.api import align_embedded, split
 from aligner.embed import load_embedder
 from aligner.evaluate import score
@@ -65,6 +67,7 @@ def build(n: int, seed: int = 7):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=10_000)
+    parser.add_argument("--one-pass", action="store_true", help="without the second pass (as aligner align --one-pass)")
     args = parser.parse_args()
     src, tgt, gold = build(args.sentences)
     t0 = time.perf_counter()
@@ -79,7 +82,8 @@ def main() -> None:
         windows.append(len(texts))
         return embedder.encode(texts)
 
-    beads = align_embedded(src_s, tgt_s, emb[: len(src_s)], emb[len(src_s):], encode=encode_windows)
+    config = AlignConfig(refine=RefineConfig(enabled=not args.one_pass))
+    beads = align_embedded(src_s, tgt_s, emb[: len(src_s)], emb[len(src_s):], config, encode=encode_windows)
     t3 = time.perf_counter()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     fig = score(gold, [(b.src, b.tgt) for b in beads])

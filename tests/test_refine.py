@@ -79,6 +79,11 @@ def test_unsettled_marks_merges_skips_and_doubtful_pairs_with_their_neighbours()
     src0, tgt0 = unsettled(beads, 10, 10, confidence=0.9, reach=0)
     assert np.flatnonzero(src0).tolist() == [2, 5, 8]
     assert np.flatnonzero(tgt0).tolist() == [2, 3, 8]
+    # Boilerplate left unaligned is settled: the flag, not the similarity, decided it.
+    flags = np.zeros(10, bool)
+    flags[5] = True
+    src_f, _ = unsettled(beads, 10, 10, confidence=0.9, reach=0, src_flag=flags, tgt_flag=np.zeros(10, bool))
+    assert np.flatnonzero(src_f).tolist() == [2, 8]
 
 
 def test_dense_documents_make_skipping_costly_in_the_second_pass():

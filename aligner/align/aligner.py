@@ -78,7 +78,7 @@ def align_embeddings(
     refine = config.refine
     if not (refine.enabled and encode is not None and src_text is not None and tgt_text is not None):
         return beads
-    src_mask, tgt_mask = unsettled(beads, n, m, refine.confidence, refine.reach)
+    src_mask, tgt_mask = unsettled(beads, n, m, refine.confidence, refine.reach, src_flag, tgt_flag)
     encoded = encode_windows(
         src_text, tgt_text, src_mask, tgt_mask, min(scorer.max_size, refine.max_text_size), refine.max_window_chars,
         encode,

@@ -42,8 +42,9 @@ class RefineConfig:
     """Half-width, in sentences, of the corridor around the first path searched again."""
     max_text_size: int = 3
     """Windows of more sentences keep their summed vector (1-4 beads are rare; encoding them is not)."""
-    max_window_chars: int = 2000
-    """Longer windows keep their summed vector: the encoder would truncate their text (512 tokens)."""
+    max_window_chars: int = 1000
+    """Longer windows keep their summed vector: the encoder would truncate their text (512 tokens),
+    and long inputs make its attention memory grow with the square of their length."""
     params: ScoringParams = field(default_factory=_refine_params)
     """Gain weights of the second pass."""
     dense_unaligned: float = 0.03
@@ -71,12 +72,28 @@ def second_pass_params(
     return config.params
 
 
-def unsettled(beads: Sequence[Bead], n: int, m: int, confidence: float, reach: int) -> tuple[np.ndarray, np.ndarray]:
-    """Masks of the source/target sentences in or within ``reach`` of a bead that is not a confident 1-1."""
+def unsettled(
+    beads: Sequence[Bead],
+    n: int,
+    m: int,
+    confidence: float,
+    reach: int,
+    src_flag: Optional[np.ndarray] = None,
+    tgt_flag: Optional[np.ndarray] = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the source/target sentences in or within ``reach`` of an unsettled bead.
+
+    Settled are 1-1 pairs with at least ``confidence`` and flagged (boilerplate, wrong-language)
+    sentences left unaligned; merges, other unaligned sentences and doubtful pairs are not.
+    """
+    src_flag = np.zeros(n, bool) if src_flag is None else src_flag
+    tgt_flag = np.zeros(m, bool) if tgt_flag is None else tgt_flag
     src = np.zeros(n, dtype=bool)
     tgt = np.zeros(m, dtype=bool)
     for b in beads:
         if len(b.src) == 1 and len(b.tgt) == 1 and b.score >= confidence:
+            continue
+        if not (b.src and b.tgt) and (src_flag[list(b.src)].any() or tgt_flag[list(b.tgt)].any()):
             continue
         for i in b.src:
             src[max(0, i - reach) : i + reach + 1] = True
