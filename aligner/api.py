@@ -8,7 +8,7 @@ from typing import Optional, Union
 
 import numpy as np
 
-from .align.aligner import AlignConfig, align_embeddings
+from .align.aligner import AlignConfig, FirstPass, first_pass
 from .align.refine import Encode
 from .embed import load_embedder
 from .embed.base import Embedder, ProgressCallback
@@ -86,7 +86,23 @@ def align_embedded(
     ``encode`` (the embedder's ``encode``) enables the second pass, which encodes the
     multi-sentence windows of uncertain stretches as text; without it only the first pass runs.
     """
-    return align_embeddings(
+    plan = plan_embedded(src, tgt, src_emb, tgt_emb, config, second_pass=encode is not None)
+    if not plan.texts or encode is None:
+        return plan.beads
+    return plan.finish(np.asarray(encode(plan.texts), dtype=np.float32))
+
+
+def plan_embedded(
+    src: list[Sentence],
+    tgt: list[Sentence],
+    src_emb: np.ndarray,
+    tgt_emb: np.ndarray,
+    config: AlignConfig = AlignConfig(),
+    second_pass: bool = True,
+) -> FirstPass:
+    """The first pass over split, embedded sentences and the window texts its second pass needs
+    (``plan.finish(embedder.encode(plan.texts))``), for callers that encode many documents at once."""
+    return first_pass(
         src_emb,
         tgt_emb,
         np.array([len(s.text) for s in src], dtype=float),
@@ -98,7 +114,7 @@ def align_embedded(
         np.array([bool(s.flags & STEERING_FLAGS) for s in tgt], dtype=bool),
         [s.text for s in src],
         [s.text for s in tgt],
-        encode,
+        second_pass=second_pass,
     )
 
 

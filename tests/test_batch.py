@@ -257,3 +257,33 @@ def test_real_model_end_to_end_matches_single_document_alignment(tmp_path, e5, s
     assert "multilingual-e5-small" in corpus
     report = read_report(tmp_path / "out")
     assert report["jabar"]["status"] == "ok" and int(report["jabar"]["unaligned_en"] if "unaligned_en" in report["jabar"] else report["jabar"]["unaligned_tgt"]) > 0
+
+
+def test_a_chunk_encodes_every_documents_second_pass_windows_in_one_call(tmp_path):
+    import aligner
+    from aligner.batch.job import JobSettings, doc_key, run_chunk
+    from aligner.batch.store import PartStore
+
+    ids = make_corpus(tmp_path / "in", 4, sizes=(8, 12))
+    for doc_id in ids:  # the English side lost its second paragraph: unsettled stretches to re-score
+        path = tmp_path / "in" / f"{doc_id}.en.txt"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        path.write_text("\n".join(lines[:1] + lines[2:]) + "\n", encoding="utf-8")
+    calls = []
+
+    class Counting(HashingEmbedder):
+        def encode(self, sentences, progress=None):
+            calls.append(len(sentences))
+            return super().encode(sentences, progress)
+
+    pairs = discover(tmp_path / "in", "id", "en").pairs
+    store = PartStore(tmp_path / "out")
+    store.create()
+    settings = JobSettings()
+    outcomes = run_chunk(pairs, settings, Counting(), store)
+    assert [o.error for o in outcomes] == [None] * 4
+    assert len(calls) == 2 and calls[1] > 0  # all sentences, then all documents' windows
+    for pair in pairs:
+        record = store.read(pair.doc_id, doc_key(pair, settings))
+        single = aligner.align_files(pair.src, pair.tgt, model=HashingEmbedder())
+        assert record["beads"] == [[list(b.src), list(b.tgt), b.score] for b in single.beads]

@@ -49,7 +49,7 @@ def test_only_indonesian_and_english_are_judged():
 
 def test_wrong_language_steers_the_aligner_and_shows_in_the_frame(monkeypatch):
     seen = {}
-    real = aligner.api.align_embeddings
+    real = aligner.api.first_pass
 
     def spy(*args, **kwargs):
         bound = inspect.signature(real).bind(*args, **kwargs).arguments
@@ -62,7 +62,7 @@ def test_wrong_language_steers_the_aligner_and_shows_in_the_frame(monkeypatch):
         def encode(self, sentences, progress=None):
             return np.tile(np.eye(4, dtype=np.float32)[0], (len(sentences), 1))
 
-    monkeypatch.setattr(aligner.api, "align_embeddings", spy)
+    monkeypatch.setattr(aligner.api, "first_pass", spy)
     src = "Presiden membuka rapat di Jakarta.\nRakyat menyambut baik keputusan pemerintah itu.\n"
     tgt = "The president opened the meeting in Jakarta.\nRakyat menyambut baik keputusan pemerintah itu.\n"
     result = aligner.align(src, tgt, model=Unit())

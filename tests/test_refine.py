@@ -13,23 +13,9 @@ from aligner.align.dp import pair_types
 from aligner.align.refine import RefineConfig, second_pass_params, unsettled, window_requests, window_texts
 from aligner.align.scoring import PairScorer, ScoringParams
 from aligner.align.windows import WindowOverrides
+from test_align import sentences, translate, unit
 
 BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
-
-
-def unit(v: np.ndarray) -> np.ndarray:
-    return (v / np.linalg.norm(v, axis=-1, keepdims=True)).astype(np.float32)
-
-
-def sentences(n: int, seed: int = 0, dim: int = 64) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    common = rng.normal(size=dim)
-    return unit(rng.normal(size=(n, dim)) + 1.2 * unit(common) * np.sqrt(dim))
-
-
-def translate(src: np.ndarray, seed: int = 1, noise: float = 0.25) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    return unit(src + noise * rng.normal(size=src.shape) / np.sqrt(src.shape[1]))
 
 
 def test_window_requests_stay_inside_the_mask_and_under_the_length_cap():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 
@@ -11,7 +11,7 @@ from .band import band_around, block_sums, full_band
 from .base import Bead
 from .confidence import Calibration
 from .dp import banded_dp, pair_types
-from .refine import Encode, RefineConfig, encode_windows, second_pass_params, unsettled
+from .refine import Encode, RefineConfig, second_pass_params, unsettled, window_requests, window_texts
 from .scoring import PairScorer, ScoringParams
 from .windows import WindowOverrides
 
@@ -57,13 +57,64 @@ def align_embeddings(
     uncertain stretches get a second pass that encodes multi-sentence windows as text
     (``config.refine``); without them the first pass, on summed sentence vectors, is the answer.
     """
+    plan = first_pass(
+        src_emb, tgt_emb, src_len, tgt_len, src_par, tgt_par, config, src_flag, tgt_flag, src_text, tgt_text,
+        second_pass=encode is not None,
+    )
+    if not plan.texts or encode is None:
+        return plan.beads
+    return plan.finish(np.asarray(encode(plan.texts), dtype=np.float32))
+
+
+@dataclass
+class FirstPass:
+    """A first-pass alignment, and the window texts its second pass wants encoded.
+
+    Split from ``align_embeddings`` so that a batch can encode the windows of many documents in
+    one encoder call: ``plan.finish(encode(plan.texts))``.
+    """
+
+    beads: list[Bead]
+    """The first pass's answer (final when ``texts`` is empty)."""
+    texts: list[str]
+    """Window texts to encode for the second pass: source windows, then target windows."""
+    _finish: Optional[Callable[[np.ndarray], list[Bead]]] = field(default=None, repr=False)
+
+    def finish(self, vectors: np.ndarray) -> list[Bead]:
+        """The second pass, given one unit vector per ``texts`` entry."""
+        if self._finish is None or not self.texts:
+            return self.beads
+        if len(vectors) != len(self.texts):
+            raise ValueError(f"expected {len(self.texts)} window vectors, got {len(vectors)}")
+        return self._finish(vectors)
+
+
+def first_pass(
+    src_emb: np.ndarray,
+    tgt_emb: np.ndarray,
+    src_len: Optional[np.ndarray] = None,
+    tgt_len: Optional[np.ndarray] = None,
+    src_par: Optional[np.ndarray] = None,
+    tgt_par: Optional[np.ndarray] = None,
+    config: AlignConfig = AlignConfig(),
+    src_flag: Optional[np.ndarray] = None,
+    tgt_flag: Optional[np.ndarray] = None,
+    src_text: Optional[Sequence[str]] = None,
+    tgt_text: Optional[Sequence[str]] = None,
+    second_pass: bool = True,
+) -> FirstPass:
+    """Align on summed window vectors and plan the second pass (arguments as ``align_embeddings``).
+
+    The plan has window texts only when ``second_pass`` and ``config.refine`` allow it, the
+    texts are given and some stretch is unsettled.
+    """
     n, m = len(src_emb), len(tgt_emb)
     src_len = np.ones(n) if src_len is None else np.asarray(src_len, dtype=float)
     tgt_len = np.ones(m) if tgt_len is None else np.asarray(tgt_len, dtype=float)
     src_par = np.zeros(n, dtype=np.int64) if src_par is None else np.asarray(src_par)
     tgt_par = np.zeros(m, dtype=np.int64) if tgt_par is None else np.asarray(tgt_par)
     if n == 0 or m == 0:
-        return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
+        return FirstPass([Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)], [])
     types = pair_types(config.max_align)
     src_flag = np.zeros(n, bool) if src_flag is None else np.asarray(src_flag, bool)
     tgt_flag = np.zeros(m, bool) if tgt_flag is None else np.asarray(tgt_flag, bool)
@@ -76,27 +127,28 @@ def align_embeddings(
     spans = _dp_pass(scorer, lo, hi, src_flag, tgt_flag, best_src, best_tgt)
     beads = _scored_beads(spans, scorer, config.calibration, best_src, best_tgt, src_flag, tgt_flag)
     refine = config.refine
-    if not (refine.enabled and encode is not None and src_text is not None and tgt_text is not None):
-        return beads
+    if not (second_pass and refine.enabled and src_text is not None and tgt_text is not None):
+        return FirstPass(beads, [])
     src_mask, tgt_mask = unsettled(beads, n, m, refine.confidence, refine.reach, src_flag, tgt_flag)
-    encoded = encode_windows(
-        src_text, tgt_text, src_mask, tgt_mask, min(scorer.max_size, refine.max_text_size), refine.max_window_chars,
-        encode,
-    )
-    if encoded is None:
-        return beads
-    src_req, src_vecs, tgt_req, tgt_vecs = encoded
-    log.debug("second pass: %d source and %d target windows encoded as text", len(src_req), len(tgt_req))
-    scorer = scorer.with_text_windows(
-        WindowOverrides(scorer.src_win.shape[:2], src_req, src_vecs),
-        WindowOverrides(scorer.tgt_win.shape[:2], tgt_req, tgt_vecs),
-        refine.text_weight,
-        second_pass_params(beads, src_flag, tgt_flag, refine),
-    )
-    lo2, hi2 = band_around(spans, 1, n, m, refine.band_radius)
-    lo2, hi2 = np.maximum(lo2, lo), np.minimum(hi2, hi)
-    spans = _dp_pass(scorer, lo2, hi2, src_flag, tgt_flag)
-    return _scored_beads(spans, scorer, config.calibration, best_src, best_tgt, src_flag, tgt_flag)
+    size = min(scorer.max_size, refine.max_text_size)
+    src_req = window_requests(src_mask, size, np.array([len(t) for t in src_text]), refine.max_window_chars)
+    tgt_req = window_requests(tgt_mask, size, np.array([len(t) for t in tgt_text]), refine.max_window_chars)
+    if not src_req and not tgt_req:
+        return FirstPass(beads, [])
+
+    def finish(vectors: np.ndarray) -> list[Bead]:
+        log.debug("second pass: %d source and %d target windows encoded as text", len(src_req), len(tgt_req))
+        text_scorer = scorer.with_text_windows(
+            WindowOverrides(scorer.src_win.shape[:2], src_req, vectors[: len(src_req)]),
+            WindowOverrides(scorer.tgt_win.shape[:2], tgt_req, vectors[len(src_req) :]),
+            refine.text_weight,
+            second_pass_params(beads, src_flag, tgt_flag, refine),
+        )
+        lo2, hi2 = band_around(spans, 1, n, m, refine.band_radius)
+        spans2 = _dp_pass(text_scorer, np.maximum(lo2, lo), np.minimum(hi2, hi), src_flag, tgt_flag)
+        return _scored_beads(spans2, text_scorer, config.calibration, best_src, best_tgt, src_flag, tgt_flag)
+
+    return FirstPass(beads, window_texts(src_text, src_req) + window_texts(tgt_text, tgt_req), finish)
 
 
 def _dp_pass(

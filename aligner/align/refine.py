@@ -121,21 +121,3 @@ def window_requests(mask: np.ndarray, max_size: int, lengths: np.ndarray, max_ch
 def window_texts(texts: Sequence[str], requests: Sequence[tuple[int, int]]) -> list[str]:
     """The text of each requested window: its sentences joined by a space."""
     return [" ".join(texts[e - size : e]) for size, e in requests]
-
-
-def encode_windows(
-    src_text: Sequence[str],
-    tgt_text: Sequence[str],
-    src_mask: np.ndarray,
-    tgt_mask: np.ndarray,
-    max_size: int,
-    max_chars: int,
-    encode: Encode,
-) -> Optional[tuple[list[tuple[int, int]], np.ndarray, list[tuple[int, int]], np.ndarray]]:
-    """Encode the unsettled windows of both sides in one call; None when there are none."""
-    src_req = window_requests(src_mask, max_size, np.array([len(t) for t in src_text]), max_chars)
-    tgt_req = window_requests(tgt_mask, max_size, np.array([len(t) for t in tgt_text]), max_chars)
-    if not src_req and not tgt_req:
-        return None
-    vecs = np.asarray(encode(window_texts(src_text, src_req) + window_texts(tgt_text, tgt_req)), dtype=np.float32)
-    return src_req, vecs[: len(src_req)], tgt_req, vecs[len(src_req) :]

@@ -2,8 +2,9 @@
 
 :func:`run_chunk` is all an engine calls (in any process that has an embedder): it encodes the
 sentences of every document of the chunk in one ``encode`` call (the embedder sorts them by
-length, so short documents share well-filled batches), aligns each document and writes its
-part atomically. Nothing here knows about process pools or Dask.
+length, so short documents share well-filled batches), runs each document's first pass, encodes
+all their second-pass windows in one more call, finishes each alignment and writes its part
+atomically. Nothing here knows about process pools or Dask.
 """
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from ..align.aligner import AlignConfig
+from ..align.aligner import AlignConfig, FirstPass
 from ..align.refine import RefineConfig
-from ..api import align_embedded, split
+from ..api import plan_embedded, split
 from ..embed.base import Embedder
 from ..errors import AlignerError
 from ..read import read_document
@@ -94,25 +95,27 @@ def _error_text(exc: BaseException) -> str:
     return msg if isinstance(exc, AlignerError) else f"{type(exc).__name__}: {msg}"
 
 
-def _encode(docs: list[_Prepared], embedder: Embedder) -> list[Optional[np.ndarray]]:
-    """One encoder call over every sentence of ``docs``; per document when that call fails."""
-    texts = [s.text for d in docs for s in (*d.src, *d.tgt)]
+def _encode(groups: list[list[str]], embedder: Embedder) -> list[Optional[np.ndarray]]:
+    """One encoder call over every text of ``groups``; per group when that call fails (None for
+    a group the encoder cannot take)."""
+    texts = [t for g in groups for t in g]
+    if not texts:
+        return [np.zeros((0, 0), np.float32) for _ in groups]
     try:
         emb = embedder.encode(texts)
     except Exception as exc:  # isolate the document that breaks the encoder
-        log.warning("encoding %d documents at once failed (%s); encoding them one by one", len(docs), exc)
+        log.warning("encoding %d documents at once failed (%s); encoding them one by one", len(groups), exc)
         out: list[Optional[np.ndarray]] = []
-        for d in docs:
+        for g in groups:
             try:
-                out.append(embedder.encode([s.text for s in (*d.src, *d.tgt)]))
+                out.append(embedder.encode(g) if g else np.zeros((0, 0), np.float32))
             except Exception:
                 out.append(None)
         return out
     out, start = [], 0
-    for d in docs:
-        n = len(d.src) + len(d.tgt)
-        out.append(emb[start : start + n])
-        start += n
+    for g in groups:
+        out.append(emb[start : start + len(g)])
+        start += len(g)
     return out
 
 
@@ -135,15 +138,27 @@ def run_chunk(pairs: Sequence[DocPair], settings: JobSettings, embedder: Embedde
             error = _error_text(exc)
             store.write(error_record(pair.doc_id, error), key)
             outcomes[pair.doc_id] = DocOutcome(pair.doc_id, 0, error)
-    embeddings = _encode(ready, embedder) if ready else []
+    embeddings = _encode([[s.text for s in (*d.src, *d.tgt)] for d in ready], embedder)
+    # First pass for every document, then one encoder call for all their second-pass windows.
+    plans: list[tuple[_Prepared, Optional[FirstPass], Optional[str]]] = []
     for doc, emb in zip(ready, embeddings):
-        pair, n = doc.pair, len(doc.src) + len(doc.tgt)
-        key = doc_key(pair, settings)
         try:
             if emb is None:
                 raise AlignerError("the embedder failed on this document")
-            beads = align_embedded(doc.src, doc.tgt, emb[: len(doc.src)], emb[len(doc.src) :], config,
-                                   encode=embedder.encode)
+            plan = plan_embedded(doc.src, doc.tgt, emb[: len(doc.src)], emb[len(doc.src) :], config)
+            plans.append((doc, plan, None))
+        except Exception as exc:  # noqa: BLE001 - reported per document, the run goes on
+            plans.append((doc, None, _error_text(exc)))
+    windows = _encode([plan.texts if plan is not None else [] for _, plan, _ in plans], embedder)
+    for (doc, plan, error), vecs in zip(plans, windows):
+        pair, n = doc.pair, len(doc.src) + len(doc.tgt)
+        key = doc_key(pair, settings)
+        try:
+            if error is not None or plan is None:
+                raise AlignerError(error or "alignment failed")
+            if vecs is None:
+                raise AlignerError("the embedder failed on this document's second pass")
+            beads = plan.finish(vecs)
             result = AlignmentResult(doc.src, doc.tgt, beads, settings.src_lang, settings.tgt_lang,
                                      model=getattr(embedder, "name", ""))
             store.write(result_record(pair.doc_id, result), key)
