@@ -86,10 +86,7 @@ def align_embedded(
     ``encode`` (the embedder's ``encode``) enables the second pass, which encodes the
     multi-sentence windows of uncertain stretches as text; without it only the first pass runs.
     """
-    plan = plan_embedded(src, tgt, src_emb, tgt_emb, config, second_pass=encode is not None)
-    if not plan.texts or encode is None:
-        return plan.beads
-    return plan.finish(np.asarray(encode(plan.texts), dtype=np.float32))
+    return plan_embedded(src, tgt, src_emb, tgt_emb, config, second_pass=encode is not None).complete(encode)
 
 
 def plan_embedded(

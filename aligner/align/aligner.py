@@ -57,13 +57,10 @@ def align_embeddings(
     uncertain stretches get a second pass that encodes multi-sentence windows as text
     (``config.refine``); without them the first pass, on summed sentence vectors, is the answer.
     """
-    plan = first_pass(
+    return first_pass(
         src_emb, tgt_emb, src_len, tgt_len, src_par, tgt_par, config, src_flag, tgt_flag, src_text, tgt_text,
         second_pass=encode is not None,
-    )
-    if not plan.texts or encode is None:
-        return plan.beads
-    return plan.finish(np.asarray(encode(plan.texts), dtype=np.float32))
+    ).complete(encode)
 
 
 @dataclass
@@ -87,6 +84,12 @@ class FirstPass:
         if len(vectors) != len(self.texts):
             raise ValueError(f"expected {len(self.texts)} window vectors, got {len(vectors)}")
         return self._finish(vectors)
+
+    def complete(self, encode: Optional[Encode]) -> list[Bead]:
+        """The final beads: the second pass with ``encode``'s vectors for ``texts``, when there are any."""
+        if not self.texts or encode is None:
+            return self.beads
+        return self.finish(np.asarray(encode(self.texts), dtype=np.float32))
 
 
 def first_pass(

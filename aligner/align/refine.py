@@ -63,13 +63,17 @@ def second_pass_params(
     translation that a neighbour's merge swallowed than a real omission.
     """
     n_sent = len(src_flag) + len(tgt_flag)
-    lone = sum(
-        1 for b in beads
-        if not (b.src and b.tgt) and not (src_flag[list(b.src)].any() or tgt_flag[list(b.tgt)].any())
-    )
+    lone = sum(1 for b in beads if not (b.src and b.tgt) and not _flagged_skip(b, src_flag, tgt_flag))
     if n_sent and lone < config.dense_unaligned * n_sent:
         return dataclasses.replace(config.params, skip_gain=config.dense_skip_gain)
     return config.params
+
+
+def _flagged_skip(bead: Bead, src_flag: np.ndarray, tgt_flag: np.ndarray) -> bool:
+    """Whether ``bead`` leaves a flagged (boilerplate, wrong-language) sentence unaligned."""
+    if bead.src and bead.tgt:
+        return False
+    return bool(src_flag[list(bead.src)].any() or tgt_flag[list(bead.tgt)].any())
 
 
 def unsettled(
@@ -93,7 +97,7 @@ def unsettled(
     for b in beads:
         if len(b.src) == 1 and len(b.tgt) == 1 and b.score >= confidence:
             continue
-        if not (b.src and b.tgt) and (src_flag[list(b.src)].any() or tgt_flag[list(b.tgt)].any()):
+        if _flagged_skip(b, src_flag, tgt_flag):
             continue
         for i in b.src:
             src[max(0, i - reach) : i + reach + 1] = True

@@ -115,8 +115,6 @@ class PairScorer:
         self.tgt_boundary = _boundaries(tgt_par)
         self._a = np.array([a for a, _ in types])
         self._b = np.array([b for _, b in types])
-        self._src_mean = src_emb.mean(axis=0) if len(src_emb) else None
-        self._tgt_mean = tgt_emb.mean(axis=0) if len(tgt_emb) else None
         self._text: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._text_weight = 0.0
         self._set_params(params)
@@ -139,8 +137,12 @@ class PairScorer:
             raise ValueError("the text windows' baselines must use the same neighbours setting")
         other = copy.copy(self)
         k = self.params.neighbours
-        src_base = src.baselines(self.src_base, lambda v: _vector_baselines(v, self._tgt_emb, self._tgt_mean, k))
-        tgt_base = tgt.baselines(self.tgt_base, lambda v: _vector_baselines(v, self._src_emb, self._src_mean, k))
+
+        def to(other: np.ndarray):  # the replaced windows' baselines, against the whole other side
+            return lambda vectors: baselines(vectors[None], other, k, reach=max(len(other), 1))[0]
+
+        src_base = src.baselines(self.src_base, to(self._tgt_emb))
+        tgt_base = tgt.baselines(self.tgt_base, to(self._src_emb))
         other._text = (src, tgt, src_base, tgt_base)
         other._text_weight = float(weight)
         if params is not None:
@@ -260,27 +262,6 @@ def document_scale(
     return max(float(np.quantile(bests, quantile)), floor)
 
 
-def _vector_baselines(vectors: np.ndarray, other: np.ndarray, other_mean: np.ndarray | None, k: int) -> np.ndarray:
-    """``baselines`` for a handful of loose vectors ``(r, d)``: mean cosine to the other side, or to
-    its ``k`` nearest sentences."""
-    if k <= 0 or len(other) == 0:
-        return _mean_baseline(vectors, other_mean)
-    k = min(k, len(other))
-    out = np.empty(len(vectors), np.float32)
-    step = max(1, 4_000_000 // len(other))
-    for start in range(0, len(vectors), step):
-        sims = vectors[start : start + step] @ other.T
-        out[start : start + step] = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
-    return out
-
-
-def _mean_baseline(windows: np.ndarray, other_mean: np.ndarray | None) -> np.ndarray:
-    """Each window's mean cosine to the other side (``baselines`` with ``k == 0``, from the mean vector)."""
-    if other_mean is None:
-        return np.zeros(windows.shape[:-1], np.float32)
-    return windows @ other_mean.astype(np.float32)
-
-
 def baselines(windows: np.ndarray, other: np.ndarray, k: int, reach: int = 2500) -> np.ndarray:
     """Each window's typical similarity to the other side, ``(max_size, n + 1)``.
 
@@ -295,7 +276,7 @@ def baselines(windows: np.ndarray, other: np.ndarray, k: int, reach: int = 2500)
     if m == 0:
         return np.zeros((size, rows), np.float32)
     if k <= 0:
-        return _mean_baseline(windows, other.mean(axis=0))
+        return windows @ other.mean(axis=0).astype(np.float32)
     k = min(k, m)
     out = np.zeros((size, rows), np.float32)
     flat = windows.reshape(-1, dim)

@@ -129,44 +129,40 @@ def run_chunk(pairs: Sequence[DocPair], settings: JobSettings, embedder: Embedde
     for a bad document. Returns one :class:`DocOutcome` per pair, in order."""
     config = AlignConfig(max_align=settings.max_align, refine=RefineConfig(enabled=settings.second_pass))
     outcomes: dict[str, DocOutcome] = {}
+
+    def fail(pair: DocPair, sentences: int, exc: BaseException) -> None:
+        error = _error_text(exc)
+        store.write(error_record(pair.doc_id, error), doc_key(pair, settings))
+        outcomes[pair.doc_id] = DocOutcome(pair.doc_id, sentences, error)
+
     ready: list[_Prepared] = []
     for pair in pairs:
-        key = doc_key(pair, settings)
         try:
             ready.append(prepare(pair, settings))
         except Exception as exc:  # noqa: BLE001 - reported per document, the run goes on
-            error = _error_text(exc)
-            store.write(error_record(pair.doc_id, error), key)
-            outcomes[pair.doc_id] = DocOutcome(pair.doc_id, 0, error)
+            fail(pair, 0, exc)
     embeddings = _encode([[s.text for s in (*d.src, *d.tgt)] for d in ready], embedder)
+
     # First pass for every document, then one encoder call for all their second-pass windows.
-    plans: list[tuple[_Prepared, Optional[FirstPass], Optional[str]]] = []
+    plans: list[tuple[_Prepared, FirstPass]] = []
     for doc, emb in zip(ready, embeddings):
         try:
             if emb is None:
                 raise AlignerError("the embedder failed on this document")
-            plan = plan_embedded(doc.src, doc.tgt, emb[: len(doc.src)], emb[len(doc.src) :], config)
-            plans.append((doc, plan, None))
-        except Exception as exc:  # noqa: BLE001 - reported per document, the run goes on
-            plans.append((doc, None, _error_text(exc)))
-    windows = _encode([plan.texts if plan is not None else [] for _, plan, _ in plans], embedder)
-    for (doc, plan, error), vecs in zip(plans, windows):
-        pair, n = doc.pair, len(doc.src) + len(doc.tgt)
-        key = doc_key(pair, settings)
+            plans.append((doc, plan_embedded(doc.src, doc.tgt, emb[: len(doc.src)], emb[len(doc.src) :], config)))
+        except Exception as exc:  # noqa: BLE001
+            fail(doc.pair, len(doc.src) + len(doc.tgt), exc)
+    windows = _encode([plan.texts for _, plan in plans], embedder)
+    for (doc, plan), vecs in zip(plans, windows):
         try:
-            if error is not None or plan is None:
-                raise AlignerError(error or "alignment failed")
             if vecs is None:
                 raise AlignerError("the embedder failed on this document's second pass")
-            beads = plan.finish(vecs)
-            result = AlignmentResult(doc.src, doc.tgt, beads, settings.src_lang, settings.tgt_lang,
+            result = AlignmentResult(doc.src, doc.tgt, plan.finish(vecs), settings.src_lang, settings.tgt_lang,
                                      model=getattr(embedder, "name", ""))
-            store.write(result_record(pair.doc_id, result), key)
-            outcomes[pair.doc_id] = DocOutcome(pair.doc_id, n)
+            store.write(result_record(doc.pair.doc_id, result), doc_key(doc.pair, settings))
+            outcomes[doc.pair.doc_id] = DocOutcome(doc.pair.doc_id, len(doc.src) + len(doc.tgt))
         except Exception as exc:  # noqa: BLE001
-            error = _error_text(exc)
-            store.write(error_record(pair.doc_id, error), key)
-            outcomes[pair.doc_id] = DocOutcome(pair.doc_id, n, error)
+            fail(doc.pair, len(doc.src) + len(doc.tgt), exc)
     return [outcomes[p.doc_id] for p in pairs]
 
 
