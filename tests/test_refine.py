@@ -243,3 +243,16 @@ def test_cli_one_pass_skips_the_second_encoder_call(tmp_path, monkeypatch):
         assert res.exit_code == 0, res.output
         assert model.calls == calls
         assert "nomor6." in out.read_text("utf-8")  # the deleted line is reported, not dropped
+
+
+def test_second_pass_works_with_k_nearest_neighbour_baselines():
+    """The second pass keeps the first pass's baseline kind (here k-NN) instead of refusing it."""
+    src = sentences(30)
+    tgt = translate(np.delete(src, 12, axis=0))
+    src_text = [f"s{i}" for i in range(30)]
+    tgt_text = [f"t{j}" for j in range(29)]
+    encoder = RecordingEncoder(src_text + tgt_text, np.concatenate([src, tgt]))
+    config = AlignConfig(params=ScoringParams(neighbours=4))
+    beads = align_embeddings(src, tgt, src_text=src_text, tgt_text=tgt_text, encode=encoder, config=config)
+    assert len(encoder.calls) == 1
+    assert ((12,), ()) in [(b.src, b.tgt) for b in beads]

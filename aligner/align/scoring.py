@@ -131,10 +131,9 @@ class PairScorer:
 
         The overrides are, in practice, the concatenated text of the windows worth encoding; all
         other windows keep their summed vectors, so they score as before. ``params`` replaces the
-        gain weights (the baselines' kind and the document scale stay those of the first pass).
+        gain weights; the baselines (their ``neighbours`` setting included) and the document scale
+        stay those of the first pass, whatever ``params.neighbours`` says.
         """
-        if params is not None and params.neighbours != self.params.neighbours:
-            raise ValueError("the text windows' baselines must use the same neighbours setting")
         other = copy.copy(self)
         k = self.params.neighbours
 
