@@ -18,29 +18,12 @@ PathLike = Union[str, "os.PathLike[str]"]
 @contextlib.contextmanager
 def atomic_file(path: PathLike, binary: bool = False) -> Iterator[IO[Any]]:
     """Yield a stream (UTF-8 text with untranslated newlines, or binary) that replaces ``path`` on success."""
-    target = Path(path)
-    mode = new_file_mode(target)
-    tmp = tempfile.NamedTemporaryFile(
-        mode="wb" if binary else "w",
-        encoding=None if binary else "utf-8",
-        newline=None if binary else "",
-        dir=target.parent,
-        prefix=f".{target.name}.",
-        suffix=".tmp",
-        delete=False,
-    )
-    try:
-        with tmp:
-            yield tmp
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.chmod(tmp.name, mode)
-        os.replace(tmp.name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp.name)
-        raise
-    fsync_folder(target.parent)
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb" if binary else "w", encoding=None if binary else "utf-8",
+                  newline=None if binary else "") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
 
 
 @contextlib.contextmanager
