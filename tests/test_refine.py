@@ -151,6 +151,15 @@ class RecordingEncoder:
         return unit(np.stack([sum(self.lookup[t] for t in text.split(" ")) for text in texts]))
 
 
+def deletion_case():
+    """30 source sentences, the 13th missing from the target; texts "s0".. / "t0".. and their encoder."""
+    src = sentences(30)
+    tgt = translate(np.delete(src, 12, axis=0))
+    src_text = [f"s{i}" for i in range(30)]
+    tgt_text = [f"t{j}" for j in range(29)]
+    return src, tgt, src_text, tgt_text, RecordingEncoder(src_text + tgt_text, np.concatenate([src, tgt]))
+
+
 def test_confident_one_to_one_documents_encode_nothing_more():
     src = sentences(30)
     texts = [f"s{i}" for i in range(30)]
@@ -161,11 +170,7 @@ def test_confident_one_to_one_documents_encode_nothing_more():
 
 
 def test_second_pass_encodes_only_windows_near_a_deletion():
-    src = sentences(30)
-    tgt = translate(np.delete(src, 12, axis=0))
-    src_text = [f"s{i}" for i in range(30)]
-    tgt_text = [f"t{j}" for j in range(29)]
-    encoder = RecordingEncoder(src_text + tgt_text, np.concatenate([src, tgt]))
+    src, tgt, src_text, tgt_text, encoder = deletion_case()
     beads = align_embeddings(src, tgt, src_text=src_text, tgt_text=tgt_text, encode=encoder)
     assert ((12,), ()) in [(b.src, b.tgt) for b in beads]
     assert len(encoder.calls) == 1
@@ -247,11 +252,7 @@ def test_cli_one_pass_skips_the_second_encoder_call(tmp_path, monkeypatch):
 
 def test_second_pass_works_with_k_nearest_neighbour_baselines():
     """The second pass keeps the first pass's baseline kind (here k-NN) instead of refusing it."""
-    src = sentences(30)
-    tgt = translate(np.delete(src, 12, axis=0))
-    src_text = [f"s{i}" for i in range(30)]
-    tgt_text = [f"t{j}" for j in range(29)]
-    encoder = RecordingEncoder(src_text + tgt_text, np.concatenate([src, tgt]))
+    src, tgt, src_text, tgt_text, encoder = deletion_case()
     config = AlignConfig(params=ScoringParams(neighbours=4))
     beads = align_embeddings(src, tgt, src_text=src_text, tgt_text=tgt_text, encode=encoder, config=config)
     assert len(encoder.calls) == 1
