@@ -24,7 +24,9 @@ Encode = Callable[[Sequence[str]], np.ndarray]
 
 
 def _refine_params() -> ScoringParams:
-    return ScoringParams(type_penalty={(1, 1): 0.0, (1, 2): 0.25, (2, 1): 0.25, (2, 2): 5.0})
+    return ScoringParams(
+        type_penalty={(1, 1): 0.0, (1, 2): 0.25, (2, 1): 0.25}, many_penalty=0.6, crossing_weight=4.0,
+    )
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,9 @@ class RefineConfig:
     a dense translation (every sentence has its counterpart) ..."""
     dense_skip_gain: float = -0.1
     """... and in the second pass leaving a sentence unaligned gains this (a small cost) there."""
+    many_near_merges: bool = True
+    """Many-to-many beads (2-2, 2-3, 3-3 ...) only where the first pass merged or left a sentence
+    unaligned: a stretch of confident 1-1 pairs is not re-cut into bigger beads."""
 
 
 def second_pass_params(
@@ -74,6 +79,23 @@ def _flagged_skip(bead: Bead, src_flag: np.ndarray, tgt_flag: np.ndarray) -> boo
     if bead.src and bead.tgt:
         return False
     return bool(src_flag[list(bead.src)].any() or tgt_flag[list(bead.tgt)].any())
+
+
+def near_merges(beads: Sequence[Bead], n: int, m: int, max_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Window masks ``(max_size, n + 1)`` / ``(max_size, m + 1)`` of the windows that hold a sentence
+    in, or next to, a first-pass bead that is not 1-1 (a merge or a sentence left unaligned)."""
+    from .windows import window_any
+
+    src = np.zeros(n, dtype=bool)
+    tgt = np.zeros(m, dtype=bool)
+    for b in beads:
+        if len(b.src) == 1 and len(b.tgt) == 1:
+            continue
+        for i in b.src:
+            src[max(0, i - 1) : i + 2] = True
+        for j in b.tgt:
+            tgt[max(0, j - 1) : j + 2] = True
+    return window_any(src, max_size), window_any(tgt, max_size)
 
 
 def unsettled(
