@@ -106,6 +106,13 @@ def language_name(code: str) -> str:
     return parse_language(code).name
 
 
+def file_code(code: str) -> str:
+    """A code as file names carry it: the first subtag as typed, lower-cased (``fr-CH`` → ``fr``,
+    ``in`` → ``in``), after checking that it names a language."""
+    parse_language(code)
+    return code.strip().replace("_", "-").split("-", 1)[0].lower()
+
+
 def code_aliases(primary: str) -> tuple[str, ...]:
     """Codes that mean ``primary`` in files and tools: ``id`` → ``("id", "in", "ind")``."""
     import langcodes
