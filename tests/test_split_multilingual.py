@@ -63,6 +63,8 @@ def test_french_paragraph_splits_into_its_sentences() -> None:
         ("nl", "Dhr. Jansen en Mevr. de Vries kwamen. Het was mei.",
          ["Dhr. Jansen en Mevr. de Vries kwamen.", "Het was mei."]),
         ("ja", "今日は晴れです。明日は雨でしょう！", ["今日は晴れです。", "明日は雨でしょう！"]),
+        ("el", "Τι κάνεις; Είμαι καλά.", ["Τι κάνεις;", "Είμαι καλά."]),  # the Greek question mark
+        ("hi", "मैं घर जा रहा हूँ। तुम कहाँ हो?", ["मैं घर जा रहा हूँ।", "तुम कहाँ हो?"]),
     ],
 )
 def test_post_rules_over_pysbd(lang: str, text: str, expected: list[str]) -> None:

@@ -21,8 +21,8 @@ from importlib import resources
 
 from .punkt import _pieces
 
-SENTENCE_END = ".!?\u2026\u203c\u2047\u2048\u2049\u3002\uff01\uff1f\uff0e\u061f\u06d4\u0964\u0965\u104b\u0589\u1362"
-"""Sentence-final punctuation: Latin ``.!?…``, CJK ``。！？``, Arabic ``؟``, Urdu ``۔``, Devanagari ``।``, ..."""
+SENTENCE_END = ";\u037e.!?\u2026\u203c\u2047\u2048\u2049\u3002\uff01\uff1f\uff0e\u061f\u06d4\u0964\u0965\u104b\u0589\u1362"
+"""Sentence-final punctuation: Latin ``.!?…``, Greek ``;``, CJK ``。！？``, Arabic ``؟``, Urdu ``۔``, Devanagari ``।``, ..."""
 CLOSERS = "\"')]}\u00bb\u00ab\u201c\u201d\u201e\u2018\u2019\u203a\u2039\u300d\u300f\uff09"
 """What may follow a sentence end: quotes (all directions: German ``„…“``, ``»…«``), brackets."""
 OPENERS = "\"'([{\u00ab\u00bb\u201c\u201d\u201e\u2018\u2019\u2039\u203a\u300c\u300e\uff08\u00bf\u00a1"
