@@ -91,9 +91,15 @@ def test_flaggers_need_a_pair_py3langid_knows(caplog: pytest.LogCaptureFixture) 
     assert set(default_flaggers("de", "fr")) == {"boilerplate", WRONG_LANGUAGE}
     assert set(default_flaggers("de")) == {"boilerplate"}  # no pair declared
     assert set(default_flaggers("de", "de-CH")) == {"boilerplate"}  # one language
+    from aligner.flags import language
+
+    language._unjudged.cache_clear()  # it logs once per pair and process
     with caplog.at_level(logging.DEBUG, logger="aligner.flags"):
         assert set(default_flaggers("haw", "en")) == {"boilerplate"}  # py3langid has no Hawaiian
+        result = aligner.align("He mele no ka ʻāina.\n", "A song for the land.\n", src_lang="haw", tgt_lang="en",
+                               model=HashingEmbedder())
     assert len([r for r in caplog.records if "no wrong-language flags" in r.getMessage()]) == 1
+    assert "en / haw" in caplog.text and not any(s.flags for s in result.src_sentences + result.tgt_sentences)
     assert not is_wrong_language(FRENCH_LINE, "haw", "fr")
 
 

@@ -85,6 +85,17 @@ def language_pair(lang: str, other: Optional[str] = None) -> Optional[Pair]:
     return want, against
 
 
+@lru_cache(maxsize=64)
+def _unjudged(pair: tuple[str, ...]) -> None:
+    """Log (once per pair and process) that a pair gets no language judgement."""
+    log.debug("no wrong-language flags or same-language check for %s: py3langid does not know both, or they "
+              "are one language", " / ".join(pair))
+
+
+def _note_unjudged(lang: str, other: Optional[str]) -> None:
+    _unjudged(tuple(sorted({lang, other or "(no other language)"})))
+
+
 def classify(text: str, pair: Pair = LANGUAGES) -> tuple[str, float]:
     """Return ``(language, probability)`` of ``text``, language one of ``pair`` (py3langid codes)."""
     lang, prob = _identifier(tuple(sorted(pair))).classify(text)
@@ -123,8 +134,7 @@ def wrong_language_flagger(expected: str, other: Optional[str] = None) -> Option
     """A flagger for lines in ``other`` on a page in ``expected``; None when py3langid cannot tell them apart."""
     pair = language_pair(expected, other)
     if pair is None:
-        log.debug("no wrong-language flags for %r against %r (py3langid does not know both, or they are one language)",
-                  expected, other)
+        _note_unjudged(expected, other)
         return None
     return lambda text: _wrong(text, pair)
 
@@ -141,7 +151,7 @@ def warn_if_same_language(src_text: str, tgt_text: str, src_lang: str, tgt_lang:
     """Log a warning (and return True) when both documents look like the same one of the declared pair."""
     pair = language_pair(src_lang, tgt_lang)
     if pair is None:
-        log.debug("no same-language check for %r → %r", src_lang, tgt_lang)
+        _note_unjudged(src_lang, tgt_lang)
         return False
     (src, p_src), (tgt, p_tgt) = document_language(src_text, pair), document_language(tgt_text, pair)
     if src != tgt or min(p_src, p_tgt) < min_probability:
