@@ -105,8 +105,12 @@ def test_long_paragraphs_keep_every_character_in_linear_time(text: str) -> None:
 
 
 def test_unknown_language_gets_the_generic_rule_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    from aligner.segment import segmenter
+
+    segmenter._warn_generic.cache_clear()  # once per language and process
     with caplog.at_level(logging.WARNING, logger="aligner.segment"):
         splitter = get_splitter("sv")
+        assert isinstance(get_splitter("sv-FI"), GenericSplitter)  # a second document: no second warning
     assert isinstance(splitter, GenericSplitter) and splitter.lang == "sv"
     assert len(caplog.records) == 1 and "Swedish" in caplog.text and "\n" not in caplog.records[0].getMessage()
     text = "Dr. Svensson kom hem. Han åt t.ex. fisk. J. Berg var där. Sedan gick de till stan."

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 from aligner.lang import language_name, primary_language
 from aligner.read.base import paragraphs
@@ -38,9 +39,15 @@ def get_splitter(lang: str) -> Splitter:
         return PunktSplitter(code)
     if code in pysbd_languages():
         return PysbdSplitter(code)
-    log.warning("no sentence-splitting rules for %s (%r); splitting at sentence punctuation before a capital",
-                language_name(code), lang)
+    _warn_generic(code)
     return GenericSplitter(code)
+
+
+@lru_cache(maxsize=64)
+def _warn_generic(code: str) -> None:
+    """Warn (once per language and process, not once per document) that the generic rule splits ``code``."""
+    log.warning("no sentence-splitting rules for %s (%s); splitting at sentence punctuation before a capital",
+                language_name(code), code)
 
 
 def segment_text(text: str, splitter: Splitter) -> list[Sentence]:
