@@ -1,6 +1,7 @@
 """Accuracy on ../shared/bench: ours vs Gale–Church, bertalign and vecalign, measured in the same run.
 
-Every set is aligned ``--segmented`` (one sentence per line, as the gold is). Baselines: NLTK's
+Every set is aligned ``--segmented`` (one sentence per line, as the gold is), with the set's own
+languages (``BenchDoc.langs``: meta.json or the set's README, e.g. de/fr for Text+Berg). Baselines: NLTK's
 Gale–Church, and re-implementations of bertalign's two-pass algorithm and of vecalign's cost and
 DP (``benchmarks/baselines/``), both run with our embedder on windows embedded as concatenated
 text, as they do. Prints strict and lax precision/recall/F1 (vecalign's definitions), recall of
@@ -51,7 +52,9 @@ def gale_church(doc: BenchDoc) -> list[BeadPair]:
 
 def ours(embedder, confidences: dict):
     def run(doc: BenchDoc) -> list[BeadPair]:
-        result = align("\n".join(doc.src), "\n".join(doc.tgt), segmented=True, model=embedder)
+        src_lang, tgt_lang = doc.langs
+        result = align("\n".join(doc.src), "\n".join(doc.tgt), segmented=True, model=embedder,
+                       src_lang=src_lang, tgt_lang=tgt_lang)
         confidences[doc.name] = {(b.src, b.tgt): b.score for b in result.beads if b.is_pair}
         return [(b.src, b.tgt) for b in result.beads]
 
