@@ -42,8 +42,8 @@ class RefineConfig:
     """Share of the encoded-text similarity in a window's blended similarity."""
     band_radius: int = 8
     """Half-width, in sentences, of the corridor around the first path searched again."""
-    max_text_size: int = 3
-    """Windows of more sentences keep their summed vector (1-4 beads are rare; encoding them is not)."""
+    max_text_size: int = 4
+    """Windows of more sentences keep their summed vector (1-4 and 2-3 beads need 4; larger are rare)."""
     max_window_chars: int = 1000
     """Longer windows keep their summed vector: the encoder would truncate their text (512 tokens),
     and long inputs make its attention memory grow with the square of their length."""
