@@ -151,3 +151,27 @@ def test_the_same_flagged_line_on_both_sides_is_paired():
     tgt_text[4] = "Bagikan |"
     beads = align_embeddings(src, tgt, src_flag=flags, tgt_flag=flags, src_text=src_text, tgt_text=tgt_text)
     assert ((4,), ()) in [(b.src, b.tgt) for b in beads] and ((), (4,)) in [(b.src, b.tgt) for b in beads]
+
+
+def test_attach_fragments_joins_a_lone_sentence_that_completes_its_neighbour():
+    from aligner.align.refine import attach_fragments
+
+    # Pairs (0|0), (1|1); target 2 alone; pair (2|3). Target 2 completes pair (1|1) (+0.02), not (2|3).
+    spans = [(0, 1, 0, 1), (1, 2, 1, 2), (2, 2, 2, 3), (2, 3, 3, 4)]
+    cos = {(1, 2, 1, 2): 0.88, (1, 2, 1, 3): 0.90, (2, 3, 3, 4): 0.90, (2, 3, 2, 4): 0.89}
+    flags = np.zeros(4, bool)
+
+    def text_cosine(*bead):
+        return cos.get(bead)
+
+    assert attach_fragments(spans, text_cosine, flags, flags, 4, 6, 0.005) == [(0, 1, 0, 1), (1, 2, 1, 3), (2, 3, 3, 4)]
+    # A deleted sentence dilutes both neighbours: it stays alone.
+    cos[(1, 2, 1, 3)] = 0.86
+    assert attach_fragments(spans, text_cosine, flags, flags, 4, 6, 0.005) == spans
+    # Windows that were not encoded (None) and flagged lines are never attached.
+    cos[(1, 2, 1, 3)] = 0.95
+    flagged = np.array([False, False, True, False])
+    assert attach_fragments(spans, text_cosine, flags, flagged, 4, 6, 0.005) == spans
+    assert attach_fragments(spans, lambda *b: None, flags, flags, 4, 6, 0.005) == spans
+    # Size limits hold: with at most one sentence a side, nothing can grow.
+    assert attach_fragments(spans, text_cosine, flags, flags, 1, 6, 0.005) == spans

@@ -12,7 +12,7 @@ from .base import Bead
 from .confidence import Calibration
 from .dp import banded_dp, pair_types
 from .refine import (
-    Encode, RefineConfig, near_merges, second_pass_params, unsettled, window_requests, window_texts,
+    Encode, RefineConfig, attach_fragments, near_merges, second_pass_params, unsettled, window_requests, window_texts,
 )
 from .scoring import PairScorer, ScoringParams
 from .windows import WindowOverrides
@@ -158,6 +158,9 @@ def first_pass(
             text_scorer.many_allowed = near_merges(beads, n, m, scorer.max_size)
         lo2, hi2 = band_around(spans, 1, n, m, refine.band_radius)
         spans2 = _dp_pass(text_scorer, np.maximum(lo2, lo), np.minimum(hi2, hi), src_flag, tgt_flag)
+        if refine.attach_gain is not None:
+            spans2 = attach_fragments(spans2, text_scorer.text_cosine, src_flag, tgt_flag,
+                                      config.max_align, config.max_bead, refine.attach_gain)
         return _scored_beads(spans2, text_scorer, config.calibration, best_src, best_tgt, src_flag, tgt_flag)
 
     return FirstPass(beads, window_texts(src_text, src_req) + window_texts(tgt_text, tgt_req), finish)
