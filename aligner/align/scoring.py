@@ -139,6 +139,7 @@ class PairScorer:
             self.types = types
             self._a = np.array([a for a, _ in types])
             self._b = np.array([b for _, b in types])
+            self._many = (self._a >= 2) & (self._b >= 2)
         self.params = params
         self._weight = params.size_weight * (self._a + self._b)
         self._penalty = np.array([params.penalty(a, b) for a, b in self.types])
@@ -223,13 +224,15 @@ class PairScorer:
         gain -= p.flag_penalty * flagged
         if p.same_flagged_pairs and self._same_flagged is not None:
             gain[0] += self._same_flagged_gain(i, jlo, jhi)
-        if p.crossing_weight:
-            gain -= p.crossing_weight * self._crossing_excess(i, jlo, jhi, sim)
-        if self.many_allowed is not None:
-            src_ok, tgt_ok = self.many_allowed
-            many = (self._a >= 2) & (self._b >= 2)
-            ok = src_ok[a_idx, i][:, None] | tgt_ok[b_idx, jlo : jhi + 1]
-            gain = np.where(many[:, None] & ~ok, -np.inf, gain)
+        many = self._many
+        if many.any():
+            if self.many_allowed is not None:
+                src_ok, tgt_ok = self.many_allowed
+                ok = src_ok[a_idx, i][:, None] | tgt_ok[b_idx, jlo : jhi + 1]
+                gain = np.where(many[:, None] & ~ok, -np.inf, gain)
+                many = many & ok.any(axis=1)
+            if p.crossing_weight and many.any():
+                gain -= p.crossing_weight * self._crossing_excess(i, jlo, jhi, sim, many)
         if self.anchors is not None:
             gain += self._anchor_gain(i, jlo, jhi, a_idx, b_idx)
         gain += p.paragraph_bonus * (self.src_boundary[i] & self.tgt_boundary[jlo : jhi + 1])[None, :]
@@ -248,10 +251,10 @@ class PairScorer:
         same = (js >= 1) & (tgt_key[np.maximum(js - 1, 0)] == key)
         return np.where(same, p.flag_penalty + 2 * (p.flag_skip_gain - p.skip_gain), 0.0)
 
-    def _crossing_excess(self, i: int, jlo: int, jhi: int, sim: np.ndarray) -> np.ndarray:
+    def _crossing_excess(self, i: int, jlo: int, jhi: int, sim: np.ndarray, types: np.ndarray) -> np.ndarray:
         """For many-to-many types, how much the bead's diagonal 1-1 pairs (first with first, last
         with last) outscore its crossing ones (first with last, last with first), beyond
-        ``crossing_margin``; 0 for the other types.
+        ``crossing_margin``; 0 for the other types and those ``types`` (a mask) leaves out.
 
         Where a translator redistributed content over two sentences the crossing pairs match too;
         two translations that merely sit side by side have strong diagonals and weak crossings."""
@@ -266,7 +269,7 @@ class PairScorer:
 
         last_last = sim[0]  # the 1-1 bead of the last sentences, already in this row
         for t, (a, b) in enumerate(self.types):
-            if a < 2 or b < 2 or a > i:
+            if not types[t] or a > i:
                 continue
             first_first = rel(i - a, js - b)
             crossing = np.maximum(rel(i - a, js - 1), rel(i - 1, js - b))
