@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..errors import AlignerError
-from ._common import ONE_PASS_HELP, err, out, primary, progress_bar, setup_logging, user_errors
+from ._common import KEEP_HELP, ONE_PASS_HELP, err, excluded_summary, out, primary, progress_bar, setup_logging, user_errors
 
 
 def align(
@@ -30,6 +30,10 @@ def align(
     input_format: Optional[str] = typer.Option(None, "--input-format", help="text, html, docx or pdf (default: from each file's extension; others are text)."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+    keep_identical: bool = typer.Option(False, "--keep-identical", help=KEEP_HELP["identical"]),
+    keep_copies: bool = typer.Option(False, "--keep-copies", help=KEEP_HELP["copies"]),
+    keep_wrong_language: bool = typer.Option(False, "--keep-wrong-language", help=KEEP_HELP["wrong_language"]),
+    keep_boilerplate: bool = typer.Option(False, "--keep-boilerplate", help=KEEP_HELP["boilerplate"]),
 ) -> None:
     """Align two documents and write the result (format from OUTPUT's extension)."""
     setup_logging(verbose)
@@ -42,7 +46,8 @@ def align(
         if output.suffix.lower() not in supported_suffixes():
             raise AlignerError(f"{output}: unknown output format; use one of {', '.join(supported_suffixes())}")
         options = ExportOptions(src_lang=src_lang, tgt_lang=tgt_lang, min_score=min_score, min_band=min_band,
-                                max_seg_chars=max_seg_chars)
+                                max_seg_chars=max_seg_chars, keep_identical=keep_identical, keep_copies=keep_copies,
+                                keep_wrong_language=keep_wrong_language, keep_boilerplate=keep_boilerplate)
         review_path = review_output(output, min_band, review)
         with progress_bar() as progress:
             task = progress.add_task("encoding sentences", total=None)
@@ -61,6 +66,8 @@ def align(
         mean = result.mean_score()
         out.print(
             f"{output}: {stats.pairs_written} pairs written"
+            + (" (the TMX has no unit)" if not stats.pairs_written and output.suffix.lower() == ".tmx" else "")
+            + excluded_summary(stats.excluded())
             + (f", {stats.below_min_score} below --min-score" if stats.below_min_score else "")
             + (f", {stats.below_min_band} below --min-band" if stats.below_min_band else "")
             + (f", {stats.too_long} over --max-seg-chars" if stats.too_long else "")
