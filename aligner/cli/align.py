@@ -27,7 +27,7 @@ def align(
     max_seg_chars: Optional[int] = typer.Option(None, min=1, help="Pairs with a side longer than this many characters stay out of the TMX (over 2000 they are flagged long-segment)."),
     device: Optional[str] = typer.Option(None, help="cpu or cuda (default: cpu)."),
     encoding: Optional[str] = typer.Option(None, help="Input encoding when not UTF-8 (e.g. cp1252)."),
-    input_format: Optional[str] = typer.Option(None, "--input-format", help="text, html, docx or pdf (default: from each file's extension; others are text)."),
+    input_format: Optional[str] = typer.Option(None, "--input-format", help="text, markdown, html, docx or pdf (default: from each file's extension; others are text)."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
     keep_identical: bool = typer.Option(False, "--keep-identical", help=KEEP_HELP["identical"]),
@@ -63,6 +63,7 @@ def align(
             err.print(f"review sheet: {review_path} ({review_stats.rows_written} rows)", highlight=False, soft_wrap=True)
         if output.suffix.lower() == ".tmx":
             report_unaligned(result, primary(src_lang), primary(tgt_lang))
+        report_non_prose(result, primary(src_lang), primary(tgt_lang))
         mean = result.mean_score()
         out.print(
             f"{output}: {stats.pairs_written} pairs written"
@@ -99,6 +100,17 @@ def report_unaligned(result, src_code: str, tgt_code: str, limit: int = 8) -> No
         shown = " | ".join(_clip(sentences[i].text) for i in indexes[:limit])
         more = f" | … {len(indexes) - limit} more (write .csv for all)" if len(indexes) > limit else ""
         err.print(f"unaligned {code} ({len(indexes)}): {shown}{more}", highlight=False, markup=False, soft_wrap=True)
+
+
+def report_non_prose(result, src_code: str, tgt_code: str) -> None:
+    """Say which Markdown blocks (code, raw HTML) were kept out of the alignment, per side."""
+    sides = []
+    for code, counts in ((src_code, result.meta.get("src_non_prose")), (tgt_code, result.meta.get("tgt_non_prose"))):
+        if counts:
+            sides.append(f"{code} " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())))
+    if sides:
+        err.print(f"not prose, kept out of the alignment (blocks): {' / '.join(sides)}", highlight=False,
+                  markup=False, soft_wrap=True)
 
 
 def _clip(text: str, width: int = 50) -> str:

@@ -92,9 +92,10 @@ def exclusion(
     applies wins, content reasons (identical, near-copy, wrong language, boilerplate) before the
     user's score, band and length limits.
     """
-    if not options.keep_identical and src_text.strip() == tgt_text.strip():
+    same = src_text.strip() == tgt_text.strip()
+    if same and not options.keep_identical:
         return IDENTICAL
-    if not options.keep_copies and is_near_copy(src_text, tgt_text):
+    if not same and not options.keep_copies and is_near_copy(src_text, tgt_text):  # kept identical: not a copy
         return NEAR_COPY
     if not options.keep_wrong_language and (
         flagged_share(src, WRONG_LANGUAGE) > WRONG_LANGUAGE_SHARE
