@@ -90,7 +90,8 @@ def judge(results: dict, gold: dict, options) -> Tally:
             found: set[int] = set()
             covered: set[int] = set()
             bad_page = False
-            for src_idx, tgt_idx in zip(frame.src_idx, frame.tgt_idx):
+            units = zip(frame["src_idx"], frame["tgt_idx"]) if len(frame) else []  # a TMX with no unit: no columns
+            for src_idx, tgt_idx in units:
                 s = [int(i) for i in str(src_idx).split()]
                 t = [int(j) for j in str(tgt_idx).split()]
                 src_pars = {result.src_sentences[i].paragraph for i in s}
