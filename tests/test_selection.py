@@ -148,3 +148,58 @@ def test_copyright_lines_are_boilerplate() -> None:
     assert is_boilerplate("© 2019 Pemprov Jabar.") and is_boilerplate("© 2019 West Java Province.")
     assert is_boilerplate("(c) 2020 Kompas") and is_boilerplate("Copyright 2021 Detik")
     assert not is_boilerplate("Copyrighted works are protected by the law of the Republic of Indonesia.")
+
+
+# -- the command line: summary counts, empty TMX, batch -------------------------------------------
+
+def test_summary_names_each_reason_with_its_count() -> None:
+    from aligner.cli._common import excluded_summary
+
+    assert excluded_summary({"identical": 3, "near_copy": 1, "wrong_language": 2, "boilerplate": 1}) == \
+        ", kept out of the TM: 3 identical, 1 near-copies, 2 wrong-language, 1 boilerplate"
+    assert excluded_summary({"below_min_score": 2}) == "" and excluded_summary({}) == ""
+
+
+def test_boilerplate_only_page_gives_a_valid_tmx_with_no_unit(tmp_path: Path, tmx_dtd: Path) -> None:
+    from typer.testing import CliRunner
+
+    from aligner.cli import app
+
+    src, tgt = tmp_path / "p.id.txt", tmp_path / "p.en.txt"
+    src.write_text("© 2019 Pemprov Jabar.\n", encoding="utf-8")
+    tgt.write_text("© 2019 West Java Province.\n", encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(app, ["align", str(src), str(tgt), "-o", str(tmp_path / "p.tmx")])
+    assert res.exit_code == 0, res.output
+    assert "p.tmx: 0 pairs written (the TMX has no unit)" in res.output
+    tree = etree.parse(str(tmp_path / "p.tmx"))
+    assert etree.DTD(str(tmx_dtd)).validate(tree) and list(tree.iter("tu")) == []
+    res = runner.invoke(app, ["align", str(src), str(tgt), "-o", str(tmp_path / "p.csv")])
+    assert res.exit_code == 0, res.output
+    frame = pd.read_csv(tmp_path / "p.csv", dtype=str, keep_default_na=False)
+    # both copyright lines are in the table; the aligner leaves flagged boilerplate unpaired
+    assert set(frame.id) - {""} == {"© 2019 Pemprov Jabar."} and set(frame.en) - {""} == {"© 2019 West Java Province."}
+    assert "aligned" not in set(frame.status)
+
+
+def test_batch_keeps_identical_pairs_out_unless_asked(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from aligner.cli import app
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.id.txt").write_text("Pemerintah Kota Bandung membangun rumah baru.\nJakarta\n", encoding="utf-8")
+    (corpus / "a.en.txt").write_text("The Bandung city government built new houses.\nJakarta\n", encoding="utf-8")
+    runner = CliRunner()
+    factory = ["--embedder-factory", "aligner.batch.hashing:HashingEmbedder", "--workers", "1"]
+    res = runner.invoke(app, ["batch", str(corpus), "-o", str(tmp_path / "out"), *factory])
+    assert res.exit_code == 0, res.output
+    assert "1 pairs from 1 documents, kept out of the TM: 1 identical" in res.output
+    assert "<seg>Jakarta</seg>" not in (tmp_path / "out" / "corpus.tmx").read_text(encoding="utf-8")
+    report = pd.read_csv(tmp_path / "out" / "report.csv", dtype=str, keep_default_na=False)
+    assert report.kept_out.tolist() == ["identical=1"]
+    res = runner.invoke(app, ["batch", str(corpus), "-o", str(tmp_path / "kept"), *factory, "--keep-identical"])
+    assert res.exit_code == 0, res.output
+    assert "2 pairs from 1 documents" in res.output and "kept out" not in res.output
+    assert (tmp_path / "kept" / "corpus.tmx").read_text(encoding="utf-8").count("<seg>Jakarta</seg>") == 2
