@@ -12,8 +12,8 @@ from ._common import KEEP_HELP, ONE_PASS_HELP, err, excluded_summary, out, prima
 
 
 def align(
-    src_file: Path = typer.Argument(..., help="Source (Indonesian) document: text (UTF-8), .html, .docx or .pdf."),
-    tgt_file: Path = typer.Argument(..., help="Target (English) document: text (UTF-8), .html, .docx or .pdf."),
+    src_file: Path = typer.Argument(..., help="Source (Indonesian) document: text (UTF-8), .md, .html, .docx or .pdf."),
+    tgt_file: Path = typer.Argument(..., help="Target (English) document: text (UTF-8), .md, .html, .docx or .pdf."),
     output: Path = typer.Option(..., "-o", "--output", help="Output file: .tmx, .csv, .tsv or .beads."),
     src_lang: str = typer.Option("id", help="Source language (splitting rules; TMX code id → id-ID)."),
     tgt_lang: str = typer.Option("en", help="Target language (splitting rules; TMX code en → en-US)."),
