@@ -66,12 +66,13 @@ class Paragraph:
 
 
 def entry_kind(entry) -> str:
-    """``fuzzy``, ``untranslated``, ``copied`` (msgstr is msgid) or ``translated``."""
+    """``fuzzy``, ``untranslated``, ``copied`` (the page shows msgid's text: the same rendered
+    text up to letter case and spacing, as ``String`` for ``string``) or ``translated``."""
     if "fuzzy" in entry.flags:
         return FUZZY
     if not entry.msgstr.strip():
         return UNTRANSLATED
-    if " ".join(entry.msgstr.split()) == " ".join(entry.msgid.split()):
+    if render(entry.msgstr).casefold() == render(entry.msgid).casefold():
         return COPIED
     return TRANSLATED
 

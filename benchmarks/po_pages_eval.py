@@ -74,9 +74,14 @@ def align_pages(built: Path, cache: Optional[Path]) -> dict:
 
 
 def judge(results: dict, gold: dict, options) -> Tally:
-    """Write each page's TMX with ``options``, read it back and count against the gold pairing."""
+    """Write each page's TMX with ``options``, read it back and count against the gold pairing.
+
+    A ``<tu>`` that merged duplicate pairs (``x-aligner-count``) is one unit, judged by its first
+    bead; the paragraphs of all the beads it stands for count as found.
+    """
     import aligner
     from aligner.export import write_alignment
+    from aligner.export.base import ALIGNED, ExportStats, iter_rows
 
     tally = Tally()
     with tempfile.TemporaryDirectory() as tmp:
@@ -86,30 +91,31 @@ def judge(results: dict, gold: dict, options) -> Tally:
             stats = write_alignment(result, path, options)
             for reason, n in stats.excluded().items():
                 tally.excluded[reason] = tally.excluded.get(reason, 0) + n
+            beads_of: dict[tuple[str, str], list] = {}
+            for row in iter_rows(result, options, ExportStats()):
+                if row.status == ALIGNED:
+                    beads_of.setdefault((row.src_text, row.tgt_text), []).append(row.bead)
             frame = aligner.read_tmx(path)
             found: set[int] = set()
             covered: set[int] = set()
             bad_page = False
-            units = zip(frame["src_idx"], frame["tgt_idx"]) if len(frame) else []  # a TMX with no unit: no columns
-            for src_idx, tgt_idx in units:
-                s = [int(i) for i in str(src_idx).split()]
-                t = [int(j) for j in str(tgt_idx).split()]
-                src_pars = {result.src_sentences[i].paragraph for i in s}
-                tgt_pars = {result.tgt_sentences[j].paragraph for j in t}
+            for src_text, tgt_text in zip(frame["src_text"], frame["tgt_text"]):
                 tally.units += 1
-                src_kinds = {kinds[p] for p in src_pars}
-                if src_kinds & {UNTRANSLATED, FUZZY}:
-                    tally.untranslated += 1
-                    bad_page = True
-                elif COPIED in src_kinds:
-                    tally.copied += 1
-                    bad_page = True
-                elif len(src_pars) == 1 and src_pars == tgt_pars and kinds[next(iter(src_pars))] == TRANSLATED:
+                verdicts = [_verdict(result, kinds, bead) for bead in beads_of[(src_text, tgt_text)]]
+                first = verdicts[0][0]
+                if first == "correct":
                     tally.correct += 1
-                    found |= src_pars
-                    covered |= set(s)
+                elif first == UNTRANSLATED:
+                    tally.untranslated += 1
+                elif first == COPIED:
+                    tally.copied += 1
                 else:
                     tally.wrong += 1
+                bad_page |= first in (UNTRANSLATED, COPIED)
+                for verdict, bead in verdicts:
+                    if verdict == "correct":
+                        found |= {result.src_sentences[i].paragraph for i in bead.src}
+                        covered |= set(bead.src)
             translated = {p for p, k in enumerate(kinds) if k == TRANSLATED}
             tally.translated_paragraphs += len(translated)
             tally.found += len(found & translated)
@@ -118,6 +124,20 @@ def judge(results: dict, gold: dict, options) -> Tally:
             tally.pages += 1
             tally.pages_affected += bad_page
     return tally
+
+
+def _verdict(result, kinds: list[str], bead) -> tuple[str, object]:
+    """``correct``, ``untranslated`` (English on the Indonesian side), ``copied`` or ``wrong`` for one bead."""
+    src_pars = {result.src_sentences[i].paragraph for i in bead.src}
+    tgt_pars = {result.tgt_sentences[j].paragraph for j in bead.tgt}
+    src_kinds = {kinds[p] for p in src_pars}
+    if src_kinds & {UNTRANSLATED, FUZZY}:
+        return UNTRANSLATED, bead
+    if COPIED in src_kinds:
+        return COPIED, bead
+    if len(src_pars) == 1 and src_pars == tgt_pars and kinds[next(iter(src_pars))] == TRANSLATED:
+        return "correct", bead
+    return "wrong", bead
 
 
 def similarity_report(gold: dict) -> None:

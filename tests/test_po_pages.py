@@ -101,3 +101,15 @@ def test_a_unit_across_two_paragraphs_is_misaligned(tmp_path: Path) -> None:
 ])
 def test_render_reduces_rest_markup_to_its_text(text: str, shown: str) -> None:
     assert po_pages.render(text) == shown
+
+
+def test_merged_duplicate_units_count_once_and_find_every_paragraph(tmp_path: Path) -> None:
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid="Type: string", msgstr="Tipe: untai", occurrences=[("a.rst", "1"), ("a.rst", "9")]))
+    po.append(polib.POEntry(msgid="Default value", msgstr="Nilai bawaan", occurrences=[("a.rst", "5")]))
+    po.append(polib.POEntry(msgid="String", msgstr="string", occurrences=[("a.rst", "7")]))  # case only: copied
+    po_pages.build(str(po), tmp_path, page_size=10)
+    gold = po_pages.read_gold(tmp_path)
+    assert [r["kind"] for r in gold["a"]] == ["translated", "translated", "copied", "translated"]
+    tally = po_pages_eval.judge({"a": gold_alignment(tmp_path, "a")}, gold, ExportOptions())
+    assert (tally.units, tally.correct, tally.found, tally.translated_paragraphs) == (2, 2, 3, 3)
