@@ -161,7 +161,7 @@ def test_markdown_sample_pair_gives_a_clean_tmx(sample_run) -> None:
     assert by_src["Unduh Sambara dari Google Play dan buka aplikasinya."] == \
         "Download Sambara from Google Play and open the app."
     assert by_src["Simpan kode bayar."] == "Keep the payment code."
-    # the paragraph left in English on the Indonesian page, the copyright lines and "Bank BJB" = "Bank BJB"
+    # the (older) English paragraph left on the Indonesian page, the copyright lines, "Bank BJB" = "Bank BJB"
     assert not any(src.startswith("The response") for src in by_src)
     assert "Bank BJB" not in by_src and not any("©" in src for src in by_src)
     assert "not prose, kept out of the alignment (blocks): id 1 code, 1 html / en 1 code, 1 html" in output
