@@ -181,3 +181,12 @@ def test_markdown_sample_csv_has_every_sentence_once_with_reasons(sample_run) ->
     # the older English paragraph on the Indonesian page is flagged wrong-language and left unpaired
     assert status["The response is a JSON object with the amount and the due date."] == "unaligned"
     assert status["Requests are limited to sixty per minute."] == "unaligned"
+
+
+def test_crlf_and_form_feeds_keep_offsets_right() -> None:
+    page = "# Judul\r\n\r\nParagraf satu.\x0c Masih satu.\r\n\r\n```\r\nkode\r\n```\r\n- Butir *dua*.\r\n"
+    text = markdown_prose(page)
+    sentences = split(text, "id")
+    assert [page[s.start : s.end] for s in sentences] == ["Judul", "Paragraf satu.", "Masih satu.", "Butir *dua*."]
+    assert [s.text for s in sentences] == ["Judul", "Paragraf satu.", "Masih satu.", "Butir dua."]
+    assert [page[b.start : b.end] for b in text.non_prose] == ["```\r\nkode\r\n```"]

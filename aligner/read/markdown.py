@@ -16,12 +16,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence
 
-from aligner.read.base import line_spans
 from aligner.read.text import read_text
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from aligner.segment.base import Sentence
 
 log = logging.getLogger(__name__)
+
+_MD_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 CODE, HTML, FRONT_MATTER, COMMENT = "code", "html", "front-matter", "comment"
 REPORTED = (CODE, HTML)
@@ -88,12 +90,23 @@ def _parser() -> "MarkdownIt":
     return MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
 
 
+def _lines(source: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each line as markdown-it counts them (CRLF, CR or LF; not form feeds, U+2028, ...)."""
+    spans, pos = [], 0
+    for m in _MD_LINE_BREAK.finditer(source):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(source):
+        spans.append((pos, len(source)))
+    return spans
+
+
 class _Builder:
     """Collects prose characters with their file offsets, one paragraph per line."""
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.lines = line_spans(source) or [(0, 0)]
+        self.lines = _lines(source) or [(0, 0)]
         self.chars: list[str] = []
         self.origin: list[int] = []
         self.non_prose: list[NonProse] = []
