@@ -150,7 +150,7 @@ def similarity_report(gold: dict) -> None:
     scored = sorted(((ratio(normalise_for_copy(a), normalise_for_copy(b)) / 100, a, b) for a, b in pairs), reverse=True)
     caught = sum(is_near_copy(a, b) for a, b in pairs)
     print(f"\nreal translations of the dev set: {len(pairs)} distinct pairs, {caught} taken for near-copies "
-          f"(ratio >= {NEAR_COPY_RATIO} or equal after normalising); most similar:")
+          f"(equal after normalising, ratio >= {NEAR_COPY_RATIO}, or one side part of the other); most similar:")
     for r, a, b in scored[:5]:
         print(f"  {r:.3f}  {a[:60]!r} / {b[:60]!r}")
 

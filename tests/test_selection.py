@@ -136,6 +136,9 @@ def test_near_copy_normalises_case_space_punctuation_numbers() -> None:
     assert is_near_copy("12.000", "12,000")  # nothing but numbers on either side
     long_en = "The configuration storage is a set of tables in a database that phpMyAdmin uses for bookmarks"
     assert is_near_copy(long_en + " and its colour.", long_en + " and its color.")  # one letter more
+    # a partial copy: the English sentence left on the Indonesian page, paired with the original and more
+    assert is_near_copy("Use emerge to install it.", "Use emerge to install it. Then restart the web server.")
+    assert not is_near_copy("Use emerge.", "Use emerge. Then restart.")  # two words: too short to tell
     # real translations that look alike stay translations (the most similar ones of the PO dev set)
     for src, tgt in [("Lithuania", "Lithuanian"), ("Bookmark", "Bookmarks"), ("Azerbaijan", "Azerbaijani"),
                      ("Debian dan Ubuntu", "Debian and Ubuntu"), ("Impor", "Import"),
