@@ -15,6 +15,7 @@ from .embed.base import Embedder, ProgressCallback
 from .flags import STEERING_FLAGS, default_flaggers, flag_sentences
 from .flags.language import warn_if_same_language
 from .read import read_document
+from .read.markdown import map_offsets, non_prose_counts
 from .result import AlignmentResult
 from .segment import get_splitter, segment_lines, segment_text
 from .segment.base import Sentence
@@ -31,6 +32,7 @@ def split(text: str, lang: str, segmented: bool = False, other_lang: Optional[st
     (default: the other of id/en; none for another language without it).
     """
     sentences = segment_lines(text) if segmented else segment_text(text, get_splitter(lang))
+    sentences = map_offsets(text, sentences)  # Markdown: offsets into the original file
     return flag_sentences(sentences, default_flaggers(lang, other_lang))
 
 
@@ -134,7 +136,8 @@ def align_files(
     src_text = read_document(src_path, input_format, encoding)
     tgt_text = read_document(tgt_path, input_format, encoding)
     result = align(src_text, tgt_text, **kwargs)
-    result.meta.update(src_path=str(src_path), tgt_path=str(tgt_path))
+    result.meta.update(src_path=str(src_path), tgt_path=str(tgt_path),
+                       src_non_prose=non_prose_counts(src_text), tgt_non_prose=non_prose_counts(tgt_text))
     return result
 
 

@@ -56,7 +56,7 @@ def pdf_bytes(pages: list[list[str]]) -> bytes:
 
 @pytest.mark.parametrize(
     "name, fmt",
-    [("a.txt", "text"), ("a.MD", "text"), ("a.html", "html"), ("a.HTM", "html"), ("a.docx", "docx"),
+    [("a.txt", "text"), ("a.MD", "markdown"), ("a.html", "html"), ("a.HTM", "html"), ("a.docx", "docx"),
      ("a.pdf", "pdf"), ("a.srt", "text"), ("noext", "text")],
 )
 def test_format_from_extension(name, fmt):
@@ -65,8 +65,8 @@ def test_format_from_extension(name, fmt):
 
 def test_explicit_format_and_aliases():
     assert format_of("page.txt", "HTML") == "html"
-    assert format_of("a.bin", "md") == "text" and format_of("a", ".htm") == "html"
-    assert input_formats() == ["docx", "html", "pdf", "text"]
+    assert format_of("a.bin", "md") == "markdown" and format_of("a", ".htm") == "html"
+    assert input_formats() == ["docx", "html", "markdown", "pdf", "text"]
     with pytest.raises(InputError, match="unknown input format 'rtf'"):
         format_of("a.rtf", "rtf")
 

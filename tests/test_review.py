@@ -48,8 +48,9 @@ def test_sheet_layout(tmp_path: Path) -> None:
     assert header[:6] == ["keep", "band", "score", "bead", "src_text", "tgt_text"]
     col = {name: k for k, name in enumerate(header)}
     body = rows[1:]
-    assert [r[col["keep"]] for r in body] == ["yes", None, "no", "no", None, "yes", "no"]
-    assert body[4][col["flags"]] == "identical"  # "OK" = "OK": flagged, kept for the reviewer to decide
+    assert [r[col["keep"]] for r in body] == ["yes", None, "no", "no", "no", "yes", "no"]
+    assert body[4][col["flags"]] == "identical"  # "OK" = "OK": kept out of the TMX, pre-set to no
+    assert body[4][col["status"]] == "identical" and body[0][col["status"]] == "aligned"
     assert body[2][col["flags"]] == "boilerplate" and body[6][col["flags"]] == "wrong-language"
     assert body[2][col["band"]] == "unaligned" and body[2][col["tgt_text"]] in (None, "")
     assert body[0][col["doc"]] == "d1"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional, Sequence, TextIO
 
@@ -36,6 +36,8 @@ class MergeStats:
     score_sum: float = 0.0
     scored_pairs: int = 0
     sentences: int = 0
+    excluded: dict = field(default_factory=dict)
+    """Pairs the TM selection policy kept out, by status (``identical``, ``near_copy``, ...)."""
 
     @property
     def mean_score(self) -> Optional[float]:
@@ -52,7 +54,7 @@ def format_for(path: Path, fmt: Optional[str] = None) -> str:
 
 
 def _documents(pairs: Sequence[DocPair], keys: Sequence[str], store: PartStore, report: "csv.DictWriter",
-               stats: MergeStats) -> Iterator[tuple[AlignmentResult, str]]:
+               stats: MergeStats, options: Optional[ExportOptions] = None) -> Iterator[tuple[AlignmentResult, str]]:
     """Successful documents in order; writes every document's report row on the way."""
     for pair, key in zip(pairs, keys):
         record = store.read(pair.doc_id, key)
@@ -62,7 +64,7 @@ def _documents(pairs: Sequence[DocPair], keys: Sequence[str], store: PartStore, 
             stats.failed += 1
             continue
         result = record_result(record)
-        report.writerow(doc_row(pair, result, None))
+        report.writerow(doc_row(pair, result, None, options))
         stats.documents += 1
         stats.sentences += len(result.src_sentences) + len(result.tgt_sentences)
         for bead in result.pairs:
@@ -130,7 +132,7 @@ def merge(pairs: Sequence[DocPair], keys: Sequence[str], store: PartStore, outpu
         report_fh = stack.enter_context(atomic_file(report_path))
         report = csv.DictWriter(report_fh, REPORT_COLUMNS, lineterminator="\n")
         report.writeheader()
-        docs = _documents(pairs, keys, store, report, stats)
+        docs = _documents(pairs, keys, store, report, stats, options)
         if fmt == "parquet":
             export = _write_parquet(docs, stack.enter_context(atomic_path(output)), options)
         else:
@@ -142,5 +144,6 @@ def merge(pairs: Sequence[DocPair], keys: Sequence[str], store: PartStore, outpu
         for path in unmatched:
             report.writerow(unmatched_row(path))
     stats.pairs_written = export.pairs_written
+    stats.excluded = export.excluded()
     stats.unaligned_src, stats.unaligned_tgt = export.unaligned_src, export.unaligned_tgt
     return stats

@@ -9,10 +9,12 @@ from ..result import AlignmentResult
 from .discover import DocPair
 from .job import flag_counts
 from ..export.atomic import atomic_file
+from ..export.base import ExportOptions, ExportStats, iter_rows
 
 REPORT_COLUMNS = [
     "doc_id", "status", "src_path", "tgt_path", "src_sentences", "tgt_sentences", "pairs",
     "unaligned_src", "unaligned_tgt", "mean_score", "src_flags", "tgt_flags", "error",
+    "kept_out",
 ]
 OK, FAILED, UNMATCHED = "ok", "failed", "unmatched"
 
@@ -21,8 +23,18 @@ def _flags_text(counts: dict[str, int]) -> str:
     return ";".join(f"{k}={v}" for k, v in counts.items())
 
 
-def doc_row(pair: DocPair, result: Optional[AlignmentResult], error: Optional[str]) -> dict:
-    """The report row of one document (``result`` None when it failed with ``error``)."""
+def kept_out(result: AlignmentResult, options: ExportOptions) -> str:
+    """Pairs of ``result`` kept out of the TMX, by reason: ``identical=2;near_copy=1`` (empty when none)."""
+    stats = ExportStats()
+    for _ in iter_rows(result, options, stats):
+        pass
+    return _flags_text(stats.excluded())
+
+
+def doc_row(pair: DocPair, result: Optional[AlignmentResult], error: Optional[str],
+            options: Optional[ExportOptions] = None) -> dict:
+    """The report row of one document (``result`` None when it failed with ``error``); with
+    ``options``, ``kept_out`` counts the pairs the TM selection keeps out of the TMX, by reason."""
     row = {c: "" for c in REPORT_COLUMNS}
     row.update(doc_id=pair.doc_id, src_path=str(pair.src), tgt_path=str(pair.tgt))
     if result is None:
@@ -39,6 +51,7 @@ def doc_row(pair: DocPair, result: Optional[AlignmentResult], error: Optional[st
         mean_score="" if mean is None else f"{mean:.3f}",
         src_flags=_flags_text(flag_counts(result.src_sentences)),
         tgt_flags=_flags_text(flag_counts(result.tgt_sentences)),
+        kept_out=kept_out(result, options) if options is not None else "",
     )
     return row
 

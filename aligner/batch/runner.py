@@ -58,6 +58,10 @@ class BatchOptions:
     engine: str = "local"
     scheduler: Optional[str] = None
     creation_date: Optional[datetime] = None
+    keep_identical: bool = False
+    keep_copies: bool = False
+    keep_wrong_language: bool = False
+    keep_boilerplate: bool = False
 
 
 @dataclass
@@ -183,7 +187,10 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
     run_engine(plan_chunks(todo, workers), settings, loader, outdir, workers, on_done, **extra)
     seconds = time.perf_counter() - started
     export_options = ExportOptions(src_lang=options.src_lang, tgt_lang=options.tgt_lang,
-                                   min_score=options.min_score, creation_date=date)
+                                   min_score=options.min_score, creation_date=date,
+                                   keep_identical=options.keep_identical, keep_copies=options.keep_copies,
+                                   keep_wrong_language=options.keep_wrong_language,
+                                   keep_boilerplate=options.keep_boilerplate)
     report = outdir / REPORT_NAME
     merged = merge(found.pairs, keys, store, output, fmt, export_options, report, found.unmatched)
     return BatchSummary(output, report, len(found.pairs), skipped, counts["failed"], counts["sentences"],

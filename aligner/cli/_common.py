@@ -67,3 +67,21 @@ def primary(lang: str) -> str:
     from ..lang import primary_language
 
     return primary_language(lang)
+
+
+KEEP_HELP = {
+    "identical": "Also put pairs whose two sides are the same text in the TMX (kept out by default).",
+    "copies": "Also put near-copies in the TMX (same text after normalising case, spaces, punctuation, numbers).",
+    "wrong_language": "Also put pairs with a side mostly in the wrong language in the TMX.",
+    "boilerplate": "Also put pairs of two boilerplate lines (menus, copyright, bylines) in the TMX.",
+}
+
+_EXCLUDED_NAMES = {
+    "identical": "identical", "near_copy": "near-copies", "wrong_language": "wrong-language", "boilerplate": "boilerplate",
+}
+
+
+def excluded_summary(counts: dict[str, int]) -> str:
+    """``", kept out of the TM: 3 identical, 1 near-copies"`` for the policy reasons with pairs, else ``""``."""
+    parts = [f"{counts[k]} {name}" for k, name in _EXCLUDED_NAMES.items() if counts.get(k)]
+    return f", kept out of the TM: {', '.join(parts)}" if parts else ""

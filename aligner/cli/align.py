@@ -8,12 +8,12 @@ from typing import Optional
 import typer
 
 from ..errors import AlignerError
-from ._common import ONE_PASS_HELP, err, out, primary, progress_bar, setup_logging, user_errors
+from ._common import KEEP_HELP, ONE_PASS_HELP, err, excluded_summary, out, primary, progress_bar, setup_logging, user_errors
 
 
 def align(
-    src_file: Path = typer.Argument(..., help="Source (Indonesian) document: text (UTF-8), .html, .docx or .pdf."),
-    tgt_file: Path = typer.Argument(..., help="Target (English) document: text (UTF-8), .html, .docx or .pdf."),
+    src_file: Path = typer.Argument(..., help="Source (Indonesian) document: text (UTF-8), .md, .html, .docx or .pdf."),
+    tgt_file: Path = typer.Argument(..., help="Target (English) document: text (UTF-8), .md, .html, .docx or .pdf."),
     output: Path = typer.Option(..., "-o", "--output", help="Output file: .tmx, .csv, .tsv or .beads."),
     src_lang: str = typer.Option("id", help="Source language, any code (id, in, de, fr_CH): splitting rules, flags, TMX code (id → id-ID)."),
     tgt_lang: str = typer.Option("en", help="Target language, any code (en, en-GB, fr): splitting rules, flags, TMX code (en → en-US)."),
@@ -27,9 +27,13 @@ def align(
     max_seg_chars: Optional[int] = typer.Option(None, min=1, help="Pairs with a side longer than this many characters stay out of the TMX (over 2000 they are flagged long-segment)."),
     device: Optional[str] = typer.Option(None, help="cpu or cuda (default: cpu)."),
     encoding: Optional[str] = typer.Option(None, help="Input encoding when not UTF-8 (e.g. cp1252)."),
-    input_format: Optional[str] = typer.Option(None, "--input-format", help="text, html, docx or pdf (default: from each file's extension; others are text)."),
+    input_format: Optional[str] = typer.Option(None, "--input-format", help="text, markdown, html, docx or pdf (default: from each file's extension; others are text)."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+    keep_identical: bool = typer.Option(False, "--keep-identical", help=KEEP_HELP["identical"]),
+    keep_copies: bool = typer.Option(False, "--keep-copies", help=KEEP_HELP["copies"]),
+    keep_wrong_language: bool = typer.Option(False, "--keep-wrong-language", help=KEEP_HELP["wrong_language"]),
+    keep_boilerplate: bool = typer.Option(False, "--keep-boilerplate", help=KEEP_HELP["boilerplate"]),
 ) -> None:
     """Align two documents and write the result (format from OUTPUT's extension)."""
     setup_logging(verbose)
@@ -42,7 +46,8 @@ def align(
         if output.suffix.lower() not in supported_suffixes():
             raise AlignerError(f"{output}: unknown output format; use one of {', '.join(supported_suffixes())}")
         options = ExportOptions(src_lang=src_lang, tgt_lang=tgt_lang, min_score=min_score, min_band=min_band,
-                                max_seg_chars=max_seg_chars)
+                                max_seg_chars=max_seg_chars, keep_identical=keep_identical, keep_copies=keep_copies,
+                                keep_wrong_language=keep_wrong_language, keep_boilerplate=keep_boilerplate)
         review_path = review_output(output, min_band, review)
         with progress_bar() as progress:
             task = progress.add_task("encoding sentences", total=None)
@@ -58,9 +63,12 @@ def align(
             err.print(f"review sheet: {review_path} ({review_stats.rows_written} rows)", highlight=False, soft_wrap=True)
         if output.suffix.lower() == ".tmx":
             report_unaligned(result, primary(src_lang), primary(tgt_lang))
+        report_non_prose(result, primary(src_lang), primary(tgt_lang))
         mean = result.mean_score()
         out.print(
             f"{output}: {stats.pairs_written} pairs written"
+            + (" (the TMX has no unit)" if not stats.pairs_written and output.suffix.lower() == ".tmx" else "")
+            + excluded_summary(stats.excluded())
             + (f", {stats.below_min_score} below --min-score" if stats.below_min_score else "")
             + (f", {stats.below_min_band} below --min-band" if stats.below_min_band else "")
             + (f", {stats.too_long} over --max-seg-chars" if stats.too_long else "")
@@ -92,6 +100,17 @@ def report_unaligned(result, src_code: str, tgt_code: str, limit: int = 8) -> No
         shown = " | ".join(_clip(sentences[i].text) for i in indexes[:limit])
         more = f" | … {len(indexes) - limit} more (write .csv for all)" if len(indexes) > limit else ""
         err.print(f"unaligned {code} ({len(indexes)}): {shown}{more}", highlight=False, markup=False, soft_wrap=True)
+
+
+def report_non_prose(result, src_code: str, tgt_code: str) -> None:
+    """Say which Markdown blocks (code, raw HTML) were kept out of the alignment, per side."""
+    sides = []
+    for code, counts in ((src_code, result.meta.get("src_non_prose")), (tgt_code, result.meta.get("tgt_non_prose"))):
+        if counts:
+            sides.append(f"{code} " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())))
+    if sides:
+        err.print(f"not prose, kept out of the alignment (blocks): {' / '.join(sides)}", highlight=False,
+                  markup=False, soft_wrap=True)
 
 
 def _clip(text: str, width: int = 50) -> str:

@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.text import Text
 
-from ._common import ONE_PASS_HELP, err, out, primary, setup_logging, user_errors
+from ._common import KEEP_HELP, ONE_PASS_HELP, err, excluded_summary, out, primary, setup_logging, user_errors
 
 
 class _RateColumn(ProgressColumn):
@@ -64,6 +64,10 @@ def batch(
     scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address (default: start a LocalCluster)."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+    keep_identical: bool = typer.Option(False, "--keep-identical", help=KEEP_HELP["identical"]),
+    keep_copies: bool = typer.Option(False, "--keep-copies", help=KEEP_HELP["copies"]),
+    keep_wrong_language: bool = typer.Option(False, "--keep-wrong-language", help=KEEP_HELP["wrong_language"]),
+    keep_boilerplate: bool = typer.Option(False, "--keep-boilerplate", help=KEEP_HELP["boilerplate"]),
 ) -> None:
     """Align many document pairs into one corpus; re-running resumes where a run stopped."""
     setup_logging(verbose)
@@ -79,12 +83,15 @@ def batch(
             output_file=output_file, fmt=fmt, src_lang=src_lang, tgt_lang=tgt_lang,
             segmented=segmented, encoding=encoding, max_align=max_align, second_pass=not one_pass, min_score=min_score, model=model,
             device=device, factory=embedder_factory, workers=workers, engine=engine, scheduler=scheduler,
+            keep_identical=keep_identical, keep_copies=keep_copies, keep_wrong_language=keep_wrong_language,
+            keep_boilerplate=keep_boilerplate,
         )
         with _progress() as progress:
             summary = run_batch(source, outdir, options, RichBatchProgress(progress))
         m = summary.merged
         out.print(
             f"{summary.output}: {m.pairs_written} pairs from {m.documents} documents"
+            + excluded_summary(m.excluded)
             + (f", {m.failed} failed" if m.failed else "")
             + (f", {len(summary.unmatched)} unmatched files" if summary.unmatched else "")
             + f", unaligned {m.unaligned_src} {primary(src_lang)} / {m.unaligned_tgt} {primary(tgt_lang)}"

@@ -19,6 +19,19 @@ from .. import __version__
 from ..errors import ExportError
 from .atomic import atomic_file
 from .langcodes import to_lang_code
+from .selection import (
+    ALIGNED,
+    BELOW_MIN_BAND,
+    BELOW_MIN_SCORE,
+    BOILERPLATE_STATUS,
+    EXCLUDED_STATUSES,
+    IDENTICAL,
+    NEAR_COPY,
+    POLICY_STATUSES,
+    TOO_LONG,
+    WRONG_LANGUAGE_STATUS,
+    exclusion,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..align.base import Bead
@@ -26,12 +39,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 logger = logging.getLogger(__name__)
 
-#: Row status values (CSV ``status`` column).
-ALIGNED = "aligned"
-BELOW_MIN_SCORE = "below_min_score"
+#: Row status values (CSV ``status`` column); why a pair stays out of the TMX is decided in ``selection``.
 UNALIGNED = "unaligned"
-BELOW_MIN_BAND = "below_min_band"
-TOO_LONG = "too_long"
 
 #: Segments longer than this (characters, per side) are flagged ``long-segment``.
 LONG_SEGMENT = 2000
@@ -65,6 +74,14 @@ class ExportOptions:
     """Pairs with a side longer than this many characters stay out of the TMX."""
     merge_duplicates: bool = True
     """TMX: identical pairs become one ``<tu>`` with an ``x-aligner-count`` prop."""
+    keep_identical: bool = False
+    """Pairs whose two sides are the same text go in the TMX too (status ``identical`` otherwise)."""
+    keep_copies: bool = False
+    """Near-copies (same text after normalising case, spaces, punctuation, numbers) go in the TMX too."""
+    keep_wrong_language: bool = False
+    """Pairs with a side mostly in the wrong language go in the TMX too."""
+    keep_boilerplate: bool = False
+    """Pairs whose two sides are both boilerplate (menus, copyright lines) go in the TMX too."""
 
     def __post_init__(self) -> None:
         if self.min_band is not None:
@@ -98,7 +115,14 @@ class ExportStats:
     ``empty_skipped``: pairs with a side that is empty (after sanitising), never written as a
     ``<tu>``. ``control_chars_removed``: XML-illegal characters dropped from texts.
     ``rows_written``: records in the file (``<tu>``\\ s, CSV data rows, bead lines).
+    ``identical``/``near_copy``/``wrong_language``/``boilerplate``: pairs the TM selection policy
+    (:mod:`aligner.export.selection`) kept out, one counter per status.
     """
+
+    def excluded(self) -> dict[str, int]:
+        """Pairs kept out of the TMX by each reason (status → count), reasons with none left out."""
+        counts = {status: getattr(self, status) for status in EXCLUDED_STATUSES}
+        return {status: n for status, n in counts.items() if n}
 
     pairs_written: int = 0
     below_min_score: int = 0
@@ -110,6 +134,10 @@ class ExportStats:
     below_min_band: int = 0
     too_long: int = 0
     duplicates_merged: int = 0
+    identical: int = 0
+    near_copy: int = 0
+    wrong_language: int = 0
+    boilerplate: int = 0
     path: Optional[Path] = None
     format: str = ""
 
@@ -198,8 +226,8 @@ def iter_rows(
     """Yield one :class:`Row` per bead in document order, updating the counters of ``stats``.
 
     Status: ``unaligned`` for 1-0/0-1 beads and for pairs with a side empty after sanitising
-    (counted in ``empty_skipped``), ``below_min_score`` for pairs under ``options.min_score``,
-    ``aligned`` otherwise. With ``texts=False`` no text is built (only indexes are checked).
+    (counted in ``empty_skipped``), else what :func:`aligner.export.selection.exclusion` says
+    (``aligned`` or the reason the pair stays out of the TMX, counted under that name). With ``texts=False`` no text is built (only indexes are checked).
     """
     for bead in result.beads:
         src, n_src = _side_text(result.src_sentences, bead.src, "source", texts)
@@ -213,25 +241,14 @@ def iter_rows(
         elif texts and (not src.strip() or not tgt.strip()):
             stats.empty_skipped += 1
             status = UNALIGNED
-        elif is_below(bead.score, options):
-            stats.below_min_score += 1
-            status = BELOW_MIN_SCORE
-        elif options.min_band is not None and not _band_ok(bead.score, options.min_band):
-            stats.below_min_band += 1
-            status = BELOW_MIN_BAND
-        elif options.max_seg_chars is not None and texts and max(len(src), len(tgt)) > options.max_seg_chars:
-            stats.too_long += 1
-            status = TOO_LONG
         else:
-            stats.pairs_written += 1
-            status = ALIGNED
+            status = exclusion([result.src_sentences[i] for i in bead.src], [result.tgt_sentences[j] for j in bead.tgt],
+                               src, tgt, bead.score, options)
+            if status == ALIGNED:
+                stats.pairs_written += 1
+            else:
+                setattr(stats, status, getattr(stats, status) + 1)
         yield Row(bead=bead, src_text=src, tgt_text=tgt, status=status, removed=removed)
-
-
-def _band_ok(score: float, minimum: str) -> bool:
-    from ..bands import at_least
-
-    return at_least(score, minimum)
 
 
 def format_score(score: float) -> str:

@@ -37,8 +37,9 @@ def header(options: ExportOptions) -> list[str]:
 class DelimitedExporter:
     """Comma- or tab-separated table of every bead in document order.
 
-    ``status`` is ``aligned``, ``below_min_score`` (pair under ``min_score``, kept) or
-    ``unaligned`` (1-0/0-1 bead, or a pair with an empty side). Index columns hold 0-based
+    ``status`` is ``aligned`` (in the TMX), ``unaligned`` (1-0/0-1 bead, or a pair with an empty
+    side) or why the pair stays out of a TMX (``identical``, ``near_copy``, ``wrong_language``,
+    ``boilerplate``, ``below_min_score``, ``below_min_band``, ``too_long``; see ``selection``). Index columns hold 0-based
     sentence indexes separated by spaces, empty for the missing side.
     """
 

@@ -148,8 +148,9 @@ def write_units(stream: TextIO, units: list[tuple[str, str, dict[str, str]]], op
 class TmxExporter:
     """TMX 1.4b for OmegaT, Trados, memoQ and Okapi: aligned pairs only.
 
-    1-0/0-1 beads, pairs under ``min_score`` and pairs with an empty side are left out (and
-    counted), and so are pairs under ``min_band`` or over ``max_seg_chars``. Props:
+    1-0/0-1 beads, pairs with an empty side and every pair :mod:`aligner.export.selection` keeps
+    out (identical, near-copies, wrong language, boilerplate, under ``min_score``/``min_band``,
+    over ``max_seg_chars``) are left out and counted. A TMX with no unit is still a valid TMX. Props:
     ``x-aligner-score``, ``x-aligner-band`` (``aligner.bands``), ``x-aligner-bead``,
     ``x-aligner-src-idx``, ``x-aligner-tgt-idx`` (0-based sentence indexes), ``x-aligner-flags``
     (sentence flags, ``long-segment``, ``identical``; only when any), ``x-aligner-doc`` with a doc

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..bands import band
-from .base import ALIGNED, LONG_SEGMENT, ExportOptions, ExportStats, format_indexes, iter_rows, register
+from .base import ALIGNED, LONG_SEGMENT, POLICY_STATUSES, ExportOptions, ExportStats, format_indexes, iter_rows, register
 from .tmx import pair_flags
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,8 +26,9 @@ INFO_SHEET = "info"
 
 
 def default_keep(status: str, band_name: str, flags: str) -> str:
-    """``yes`` for a good pair that would go in the TMX, blank for pairs worth a look, ``no`` otherwise."""
-    if status == "unaligned":
+    """``yes`` for a good pair that would go in the TMX, blank for pairs worth a look, ``no`` otherwise
+    (unaligned sentences, bad pairs, and pairs the selection policy keeps out: identical, copies, ...)."""
+    if status == "unaligned" or status in POLICY_STATUSES:
         return "no"
     if band_name == "bad":
         return "no"

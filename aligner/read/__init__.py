@@ -1,4 +1,4 @@
-"""Reading documents (text, HTML, DOCX, PDF): decoded text from files, and its paragraphs (one per non-blank line)."""
+"""Reading documents (text, Markdown, HTML, DOCX, PDF): decoded text from files, and its paragraphs (one per non-blank line)."""
 from __future__ import annotations
 
 from aligner.read.base import Reader, line_spans, paragraphs

@@ -20,6 +20,12 @@ def _text(path: Path, encoding: Optional[str]) -> str:
     return read_text(path, encoding)
 
 
+def _markdown(path: Path, encoding: Optional[str]) -> str:
+    from aligner.read.markdown import read_markdown
+
+    return read_markdown(path, encoding)
+
+
 def _html(path: Path, encoding: Optional[str]) -> str:
     from aligner.read.html import read_html
 
@@ -38,18 +44,18 @@ def _pdf(path: Path, encoding: Optional[str]) -> str:
     return read_pdf(path)
 
 
-READERS: dict[str, ReadFunction] = {"text": _text, "html": _html, "docx": _docx, "pdf": _pdf}
+READERS: dict[str, ReadFunction] = {"text": _text, "html": _html, "docx": _docx, "pdf": _pdf, "markdown": _markdown}
 """Format name → reader; readers import their libraries on first use."""
 
 SUFFIXES: dict[str, str] = {
-    ".txt": "text", ".text": "text", ".md": "text", ".markdown": "text",
+    ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
     ".html": "html", ".htm": "html", ".xhtml": "html",
     ".docx": "docx",
     ".pdf": "pdf",
 }
 """File extension → format name; any other extension is read as text."""
 
-_FORMAT_ALIASES = {"txt": "text", "md": "text", "markdown": "text", "htm": "html", "xhtml": "html"}
+_FORMAT_ALIASES = {"txt": "text", "md": "markdown", "htm": "html", "xhtml": "html"}
 
 
 def input_formats() -> list[str]:
@@ -71,9 +77,10 @@ def format_of(path: str | os.PathLike[str], input_format: Optional[str] = None) 
 def read_document(
     path: str | os.PathLike[str], input_format: Optional[str] = None, encoding: Optional[str] = None
 ) -> str:
-    """Read ``path`` (text, HTML, DOCX or PDF) into decoded text, one paragraph per line.
+    """Read ``path`` (text, Markdown, HTML, DOCX or PDF) into decoded text, one paragraph per line.
 
-    Offsets of later stages refer to the returned text; problems raise ``InputError`` (one line).
+    Offsets of later stages refer to the returned text (Markdown: mapped back onto the file by
+    ``aligner.read.markdown.map_offsets``); problems raise ``InputError`` (one line).
     """
     fmt = format_of(path, input_format)
     log.debug("reading %s as %s", path, fmt)
