@@ -153,9 +153,8 @@ def first_pass(
             refine.text_weight,
             second_pass_params(beads, src_flag, tgt_flag, refine),
             pair_types(config.max_align, config.max_bead),
+            near_merges(beads, n, m, scorer.max_size) if refine.many_near_merges else None,
         )
-        if refine.many_near_merges:
-            text_scorer.many_allowed = near_merges(beads, n, m, scorer.max_size)
         lo2, hi2 = band_around(spans, 1, n, m, refine.band_radius)
         spans2 = _dp_pass(text_scorer, np.maximum(lo2, lo), np.minimum(hi2, hi), src_flag, tgt_flag)
         if refine.attach_gain is not None:

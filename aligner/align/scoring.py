@@ -151,12 +151,14 @@ class PairScorer:
         weight: float,
         params: ScoringParams | None = None,
         types: list[tuple[int, int]] | None = None,
+        many_allowed: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> "PairScorer":
         """A copy whose window similarities blend in ``weight`` of those with ``src``/``tgt`` swapped in.
 
         The overrides are, in practice, the concatenated text of the windows worth encoding; all
         other windows keep their summed vectors, so they score as before. ``params`` replaces the
-        gain weights and ``types`` the bead types (sizes up to the first pass's largest); the
+        gain weights and ``types`` the bead types (sizes up to the first pass's largest), and
+        ``many_allowed`` (window masks) says where many-to-many beads may end; the
         baselines (their ``neighbours`` setting included) and the document scale stay those of the
         first pass, whatever ``params.neighbours`` says.
         """
@@ -174,6 +176,7 @@ class PairScorer:
         other._text_weight = float(weight)
         if params is not None or types is not None:
             other._set_params(params or self.params, types)
+        other.many_allowed = many_allowed
         return other
 
     def similarity(self, i: int, jlo: int, jhi: int) -> np.ndarray:
