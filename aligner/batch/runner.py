@@ -57,6 +57,8 @@ class BatchOptions:
     engine: str = "local"
     scheduler: Optional[str] = None
     creation_date: Optional[datetime] = None
+    formula_guard: bool = True
+    """CSV/TSV corpus and report.csv: ``'`` before texts that would start a spreadsheet formula."""
 
 
 @dataclass
@@ -182,7 +184,8 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
     run_engine(plan_chunks(todo, workers), settings, loader, outdir, workers, on_done, **extra)
     seconds = time.perf_counter() - started
     export_options = ExportOptions(src_lang=options.src_lang, tgt_lang=options.tgt_lang,
-                                   min_score=options.min_score, creation_date=date)
+                                   min_score=options.min_score, creation_date=date,
+                                   formula_guard=options.formula_guard)
     report = outdir / REPORT_NAME
     merged = merge(found.pairs, keys, store, output, fmt, export_options, report, found.unmatched)
     return BatchSummary(output, report, len(found.pairs), skipped, counts["failed"], counts["sentences"],

@@ -65,3 +65,9 @@ ONE_PASS_HELP = (
 def primary(lang: str) -> str:
     """Primary language subtag: ``id-ID`` → ``id``."""
     return lang.replace("_", "-").split("-")[0].lower()
+
+
+FORMULA_GUARD_HELP = (
+    "Write CSV/TSV texts starting with = + - @ (or a tab/CR) as they are, without the leading ' that"
+    " stops spreadsheets running them as formulas (for pandas and other non-spreadsheet readers)."
+)

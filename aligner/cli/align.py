@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..errors import AlignerError
-from ._common import ONE_PASS_HELP, err, out, primary, progress_bar, setup_logging, user_errors
+from ._common import FORMULA_GUARD_HELP, ONE_PASS_HELP, err, out, primary, progress_bar, setup_logging, user_errors
 
 
 def align(
@@ -30,6 +30,7 @@ def align(
     input_format: Optional[str] = typer.Option(None, "--input-format", help="text, html, docx or pdf (default: from each file's extension; others are text)."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+    no_formula_guard: bool = typer.Option(False, "--no-formula-guard", help=FORMULA_GUARD_HELP),
 ) -> None:
     """Align two documents and write the result (format from OUTPUT's extension)."""
     setup_logging(verbose)
@@ -42,7 +43,7 @@ def align(
         if output.suffix.lower() not in supported_suffixes():
             raise AlignerError(f"{output}: unknown output format; use one of {', '.join(supported_suffixes())}")
         options = ExportOptions(src_lang=src_lang, tgt_lang=tgt_lang, min_score=min_score, min_band=min_band,
-                                max_seg_chars=max_seg_chars)
+                                max_seg_chars=max_seg_chars, formula_guard=not no_formula_guard)
         review_path = review_output(output, min_band, review)
         with progress_bar() as progress:
             task = progress.add_task("encoding sentences", total=None)
@@ -55,7 +56,8 @@ def align(
         stats = write_alignment(result, output, options)
         if review_path is not None:
             review_stats = write_alignment(result, review_path, dataclasses.replace(options, min_band=None))
-            err.print(f"review sheet: {review_path} ({review_stats.rows_written} rows)", highlight=False, soft_wrap=True)
+            cut = f", {review_stats.cells_truncated} texts cut to Excel's 32767 characters" if review_stats.cells_truncated else ""
+            err.print(f"review sheet: {review_path} ({review_stats.rows_written} rows{cut})", highlight=False, soft_wrap=True)
         if output.suffix.lower() == ".tmx":
             report_unaligned(result, primary(src_lang), primary(tgt_lang))
         mean = result.mean_score()
@@ -67,7 +69,8 @@ def align(
             + (f", {stats.duplicates_merged} duplicates merged" if stats.duplicates_merged else "")
             + f", unaligned {len(result.unaligned_src)} {primary(src_lang)} / {len(result.unaligned_tgt)} {primary(tgt_lang)}"
             + (f", mean score {mean:.3f}" if mean is not None else "")
-            + (f", {stats.control_chars_removed} control characters removed" if stats.control_chars_removed else ""),
+            + (f", {stats.control_chars_removed} control characters removed" if stats.control_chars_removed else "")
+            + (f", {stats.formulas_guarded} formula-like texts prefixed with '" if stats.formulas_guarded else ""),
             highlight=False, soft_wrap=True,
         )
 

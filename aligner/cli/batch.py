@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.text import Text
 
-from ._common import ONE_PASS_HELP, err, out, primary, setup_logging, user_errors
+from ._common import FORMULA_GUARD_HELP, ONE_PASS_HELP, err, out, primary, setup_logging, user_errors
 
 
 class _RateColumn(ProgressColumn):
@@ -64,6 +64,7 @@ def batch(
     scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address (default: start a LocalCluster)."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+    no_formula_guard: bool = typer.Option(False, "--no-formula-guard", help=FORMULA_GUARD_HELP),
 ) -> None:
     """Align many document pairs into one corpus; re-running resumes where a run stopped."""
     setup_logging(verbose)
@@ -78,6 +79,7 @@ def batch(
             output_file=output_file, fmt=fmt, src_lang=primary(src_lang), tgt_lang=primary(tgt_lang),
             segmented=segmented, encoding=encoding, max_align=max_align, second_pass=not one_pass, min_score=min_score, model=model,
             device=device, factory=embedder_factory, workers=workers, engine=engine, scheduler=scheduler,
+            formula_guard=not no_formula_guard,
         )
         with _progress() as progress:
             summary = run_batch(source, outdir, options, RichBatchProgress(progress))

@@ -65,6 +65,8 @@ class ExportOptions:
     """Pairs with a side longer than this many characters stay out of the TMX."""
     merge_duplicates: bool = True
     """TMX: identical pairs become one ``<tu>`` with an ``x-aligner-count`` prop."""
+    formula_guard: bool = True
+    """CSV/TSV: put ``'`` before a text starting with ``= + - @``, tab or CR (see ``aligner.export.cells``)."""
 
     def __post_init__(self) -> None:
         if self.min_band is not None:
@@ -110,6 +112,10 @@ class ExportStats:
     below_min_band: int = 0
     too_long: int = 0
     duplicates_merged: int = 0
+    formulas_guarded: int = 0
+    """CSV/TSV fields given a leading ``'`` so that spreadsheets do not run them as formulas."""
+    cells_truncated: int = 0
+    """XLSX cells cut to Excel's limit of 32,767 characters (their rows are set to keep = no)."""
     path: Optional[Path] = None
     format: str = ""
 
