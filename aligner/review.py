@@ -16,9 +16,10 @@ from typing import Optional, Union
 
 import pandas as pd
 
-from .errors import ExportError, InputError
+from .errors import InputError
 from .export.atomic import atomic_file
 from .export.base import ExportOptions, sanitise
+from .export.outpath import check_output
 from .export.xlsx import COLUMNS, INFO_SHEET, REVIEW_SHEET
 
 log = logging.getLogger(__name__)
@@ -133,14 +134,13 @@ def review_to_tmx(
     """
     from .export.tmx import write_units
 
+    check_output(output, [review_path])  # before the (possibly long) read
     stats = ReviewStats()
     frame, info = read_review(review_path, stats)
     options = ExportOptions(src_lang=src_lang or info.get("src_lang") or "id",
                             tgt_lang=tgt_lang or info.get("tgt_lang") or "en")
     units = review_units(frame, stats)
-    target = Path(output)
-    if not target.parent.is_dir():
-        raise ExportError(f"cannot write {target}: folder {target.parent} does not exist")
+    target = check_output(output, [review_path])
     with atomic_file(target) as stream:
         stats.written = write_units(stream, units, options, model=info.get("model", ""))
     log.info("%s: %d of %d rows kept, %d written to %s", review_path, stats.kept, stats.rows, stats.written, target)

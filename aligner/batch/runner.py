@@ -12,6 +12,7 @@ from typing import Callable, Optional, Protocol, Sequence
 from ..embed.base import Embedder
 from ..errors import AlignerError
 from ..export.base import ExportOptions
+from ..export.outpath import check_outputs
 from .discover import discover
 from .job import DocOutcome, JobSettings, doc_key, plan_chunks
 from .merge import MergeStats, format_for, merge
@@ -117,6 +118,17 @@ def loader_spec(loader: Callable[[], Embedder]) -> str:
     return f"{loader.__module__}:{name}" if name else repr(loader)
 
 
+def output_path(outdir: Path, name: Optional[Path]) -> Path:
+    """The corpus file inside ``outdir``: ``name`` must stay inside it (no absolute path, no ``..``)."""
+    if name is None:
+        return outdir / DEFAULT_OUTPUT
+    name = Path(name)
+    inside = (outdir / name).resolve()
+    if name.is_absolute() or ".." in name.parts or not inside.is_relative_to(outdir.resolve()) or inside == outdir.resolve():
+        raise AlignerError(f"--output-file {name}: must be a file name inside the output folder {outdir}")
+    return outdir / name
+
+
 def _engine(name: str):
     if name == "local":
         from .engines.local import run_local
@@ -139,7 +151,7 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
     """
     options = options or BatchOptions()
     outdir = Path(outdir)
-    output = outdir / (options.output_file or DEFAULT_OUTPUT)
+    output = output_path(outdir, options.output_file)
     fmt = format_for(output, options.fmt)
     if options.fmt and output.suffix.lower() != f".{fmt}" and options.output_file is None:
         output = output.with_suffix(f".{fmt}")
@@ -151,6 +163,9 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
         log.warning("%d files have no partner (listed in the report): %s%s", len(found.unmatched), shown, more)
     if not found.pairs:
         raise AlignerError(f"{source}: no document pairs found")
+    outdir.mkdir(parents=True, exist_ok=True)
+    check_outputs([output, outdir / REPORT_NAME],
+                  [Path(source), *(p for pair in found.pairs for p in (pair.src, pair.tgt))])
     workers = max(1, options.workers or default_workers(options.device))
     loader = options.loader or ModelLoader(options.model, options.device,
                                            max(1, available_cpus() // workers), options.factory)

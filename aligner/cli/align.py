@@ -39,12 +39,14 @@ def align(
         from ..align.refine import RefineConfig
         from ..api import align_files
         from ..export import ExportOptions, supported_suffixes, write_alignment
+        from ..export.outpath import check_outputs
 
         if output.suffix.lower() not in supported_suffixes():
             raise AlignerError(f"{output}: unknown output format; use one of {', '.join(supported_suffixes())}")
         options = ExportOptions(src_lang=src_lang, tgt_lang=tgt_lang, min_score=min_score, min_band=min_band,
                                 max_seg_chars=max_seg_chars, formula_guard=not no_formula_guard)
         review_path = review_output(output, min_band, review)
+        check_outputs([output] + ([review_path] if review_path else []), [src_file, tgt_file])
         with progress_bar() as progress:
             task = progress.add_task("encoding sentences", total=None)
             result = align_files(

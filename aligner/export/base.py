@@ -19,6 +19,7 @@ from .. import __version__
 from ..errors import ExportError
 from .atomic import atomic_file
 from .langcodes import to_lang_code
+from .outpath import check_output
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..align.base import Bead
@@ -263,23 +264,16 @@ def write_alignment(
     ``.tsv``, ``.beads``; case-insensitive).
 
     The file is replaced atomically: nothing is left at ``path`` (nor any temporary file) when
-    writing fails, and an existing file stays as it was. A missing or unwritable output folder
-    raises :class:`ExportError` (folders are never created). Without ``options`` the language
+    writing fails, and an existing file stays as it was. A missing or unwritable output folder, or
+    anything but a regular file at ``path`` (a symlink, device, pipe), raises :class:`ExportError`
+    (folders are never created). Without ``options`` the language
     codes come from ``result.src_lang``/``result.tgt_lang``.
     """
     target = Path(path).expanduser()
     exporter = exporter_for(target)
     if options is None:
         options = ExportOptions(src_lang=result.src_lang or "id", tgt_lang=result.tgt_lang or "en")
-    if target.is_symlink():
-        target = Path(os.path.realpath(target))
-    folder = target.parent
-    if not folder.exists():
-        raise ExportError(f"cannot write {target}: folder {folder} does not exist")
-    if not folder.is_dir():
-        raise ExportError(f"cannot write {target}: {folder} is not a folder")
-    if target.is_dir():
-        raise ExportError(f"cannot write {target}: it is a folder")
+    check_output(target)
     binary = getattr(exporter, "binary", False)  # e.g. .xlsx: written to a binary stream
     try:
         with atomic_file(target, binary=binary) as stream:
