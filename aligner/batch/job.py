@@ -44,6 +44,7 @@ class JobSettings:
     encoding: Optional[str] = None
     max_align: int = 4
     second_pass: bool = True
+    max_input_chars: Optional[int] = None
 
     def fingerprint(self) -> str:
         """A stable text naming these settings."""
@@ -82,8 +83,10 @@ class _Prepared:
 
 def prepare(pair: DocPair, settings: JobSettings) -> _Prepared:
     """Read and split both sides; AlignerError when a side is unusable or has no sentence."""
-    src = split(read_document(pair.src, encoding=settings.encoding), settings.src_lang, settings.segmented)
-    tgt = split(read_document(pair.tgt, encoding=settings.encoding), settings.tgt_lang, settings.segmented)
+    src = split(read_document(pair.src, encoding=settings.encoding, max_chars=settings.max_input_chars),
+                settings.src_lang, settings.segmented)
+    tgt = split(read_document(pair.tgt, encoding=settings.encoding, max_chars=settings.max_input_chars),
+                settings.tgt_lang, settings.segmented)
     for side, sentences in ((settings.src_lang, src), (settings.tgt_lang, tgt)):
         if not sentences:
             raise AlignerError(f"the {side} side has no sentences")

@@ -60,6 +60,8 @@ class BatchOptions:
     creation_date: Optional[datetime] = None
     formula_guard: bool = True
     """CSV/TSV corpus and report.csv: ``'`` before texts that would start a spreadsheet formula."""
+    max_input_chars: Optional[int] = None
+    """Documents longer than this many characters fail (reported) before any work; None: 10 million, 0: no limit."""
 
 
 @dataclass
@@ -171,7 +173,7 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
                                            max(1, available_cpus() // workers), options.factory)
     spec = loader_spec(loader)
     settings = JobSettings(spec, options.src_lang, options.tgt_lang, options.segmented,
-                           options.encoding, options.max_align, options.second_pass)
+                           options.encoding, options.max_align, options.second_pass, options.max_input_chars)
     store = PartStore(outdir)
     store.create()
     date = creation_date(options, store)

@@ -71,3 +71,8 @@ FORMULA_GUARD_HELP = (
     "Write CSV/TSV texts starting with = + - @ (or a tab/CR) as they are, without the leading ' that"
     " stops spreadsheets running them as formulas (for pandas and other non-spreadsheet readers)."
 )
+
+MAX_INPUT_HELP = (
+    "Refuse an input document longer than this many characters before any work (0: no limit); it also"
+    " scales the DOCX (uncompressed size, paragraphs) and PDF (pages) limits."
+)

@@ -8,7 +8,8 @@ from typing import Optional
 import typer
 
 from ..errors import AlignerError
-from ._common import FORMULA_GUARD_HELP, ONE_PASS_HELP, err, out, primary, progress_bar, setup_logging, user_errors
+from ..read.limits import DEFAULT_MAX_CHARS
+from ._common import FORMULA_GUARD_HELP, MAX_INPUT_HELP, ONE_PASS_HELP, err, out, primary, progress_bar, setup_logging, user_errors
 
 
 def align(
@@ -31,6 +32,9 @@ def align(
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
     no_formula_guard: bool = typer.Option(False, "--no-formula-guard", help=FORMULA_GUARD_HELP),
+    src_encoding: Optional[str] = typer.Option(None, "--src-encoding", help="Encoding of the source file only (overrides --encoding)."),
+    tgt_encoding: Optional[str] = typer.Option(None, "--tgt-encoding", help="Encoding of the target file only (overrides --encoding)."),
+    max_input_chars: int = typer.Option(DEFAULT_MAX_CHARS, "--max-input-chars", min=0, help=MAX_INPUT_HELP),
 ) -> None:
     """Align two documents and write the result (format from OUTPUT's extension)."""
     setup_logging(verbose)
@@ -50,7 +54,8 @@ def align(
         with progress_bar() as progress:
             task = progress.add_task("encoding sentences", total=None)
             result = align_files(
-                src_file, tgt_file, encoding=encoding, input_format=input_format, src_lang=primary(src_lang), tgt_lang=primary(tgt_lang),
+                src_file, tgt_file, encoding=encoding, src_encoding=src_encoding, tgt_encoding=tgt_encoding,
+                max_input_chars=max_input_chars, input_format=input_format, src_lang=primary(src_lang), tgt_lang=primary(tgt_lang),
                 segmented=segmented, model=model, device=device, max_align=max_align,
                 config=AlignConfig(refine=RefineConfig(enabled=not one_pass)),
                 progress=lambda k: progress.update(task, advance=k),

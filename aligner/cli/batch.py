@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.text import Text
 
-from ._common import FORMULA_GUARD_HELP, ONE_PASS_HELP, err, out, primary, setup_logging, user_errors
+from ._common import FORMULA_GUARD_HELP, MAX_INPUT_HELP, ONE_PASS_HELP, err, out, primary, setup_logging, user_errors
 
 
 class _RateColumn(ProgressColumn):
@@ -65,6 +65,7 @@ def batch(
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
     no_formula_guard: bool = typer.Option(False, "--no-formula-guard", help=FORMULA_GUARD_HELP),
+    max_input_chars: Optional[int] = typer.Option(None, "--max-input-chars", min=0, help=MAX_INPUT_HELP + " Default 10,000,000."),
 ) -> None:
     """Align many document pairs into one corpus; re-running resumes where a run stopped."""
     setup_logging(verbose)
@@ -79,7 +80,7 @@ def batch(
             output_file=output_file, fmt=fmt, src_lang=primary(src_lang), tgt_lang=primary(tgt_lang),
             segmented=segmented, encoding=encoding, max_align=max_align, second_pass=not one_pass, min_score=min_score, model=model,
             device=device, factory=embedder_factory, workers=workers, engine=engine, scheduler=scheduler,
-            formula_guard=not no_formula_guard,
+            formula_guard=not no_formula_guard, max_input_chars=max_input_chars,
         )
         with _progress() as progress:
             summary = run_batch(source, outdir, options, RichBatchProgress(progress))

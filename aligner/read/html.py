@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Optional
 
 from aligner.errors import InputError
 from aligner.read.base import quiet_logger
+from aligner.read.limits import ReadLimits
 from aligner.read.text import _decode, _read_bytes
 
 if TYPE_CHECKING:
@@ -83,13 +84,17 @@ def html_to_text(markup: str, source: str = "<html>") -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def read_html(path: str | os.PathLike[str], encoding: Optional[str] = None) -> str:
-    """Read an HTML file and return its main text (see ``html_to_text``); ``InputError`` if unusable."""
+def read_html(path: str | os.PathLike[str], encoding: Optional[str] = None, limits: Optional[ReadLimits] = None) -> str:
+    """Read an HTML file and return its main text (see ``html_to_text``); ``InputError`` if unusable.
+
+    The page's markup counts against ``limits`` (its characters, before extraction)."""
     p = Path(path)
-    data = _read_bytes(p)
+    limits = limits or ReadLimits()
+    data = _read_bytes(p, limits)
     if not data.strip():
         raise InputError(f"{p}: file is empty")
     markup = decode_html(p, data, encoding)
+    limits.check_chars(p, len(markup), "HTML page")
     if "\x00" in markup:
         raise InputError(f"{p}: looks like a binary file, not HTML")
     text = html_to_text(markup, str(p))
