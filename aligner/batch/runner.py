@@ -60,6 +60,8 @@ class BatchOptions:
     creation_date: Optional[datetime] = None
     formula_guard: bool = True
     """CSV/TSV corpus and report.csv: ``'`` before texts that would start a spreadsheet formula."""
+    dashboard: bool = False
+    """Dask LocalCluster: serve its HTTP dashboard on 127.0.0.1 (off by default)."""
     max_input_chars: Optional[int] = None
     """Documents longer than this many characters fail (reported) before any work; None: 10 million, 0: no limit."""
 
@@ -197,7 +199,7 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
             progress.advance(len(outcomes), n)
 
     started = time.perf_counter()
-    extra = {"scheduler": options.scheduler} if options.engine == "dask" else {}
+    extra = {"scheduler": options.scheduler, "dashboard": options.dashboard} if options.engine == "dask" else {}
     run_engine(plan_chunks(todo, workers), settings, loader, outdir, workers, on_done, **extra)
     seconds = time.perf_counter() - started
     export_options = ExportOptions(src_lang=options.src_lang, tgt_lang=options.tgt_lang,

@@ -65,6 +65,7 @@ def batch(
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
     no_formula_guard: bool = typer.Option(False, "--no-formula-guard", help=FORMULA_GUARD_HELP),
+    dashboard: bool = typer.Option(False, "--dashboard", help="With --engine dask and no --scheduler: serve the Dask dashboard on 127.0.0.1 (off by default)."),
     max_input_chars: Optional[int] = typer.Option(None, "--max-input-chars", min=0, help=MAX_INPUT_HELP + " Default 10,000,000."),
 ) -> None:
     """Align many document pairs into one corpus; re-running resumes where a run stopped."""
@@ -81,6 +82,7 @@ def batch(
             segmented=segmented, encoding=encoding, max_align=max_align, second_pass=not one_pass, min_score=min_score, model=model,
             device=device, factory=embedder_factory, workers=workers, engine=engine, scheduler=scheduler,
             formula_guard=not no_formula_guard, max_input_chars=max_input_chars,
+            dashboard=dashboard,
         )
         with _progress() as progress:
             summary = run_batch(source, outdir, options, RichBatchProgress(progress))
