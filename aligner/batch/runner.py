@@ -149,9 +149,10 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
               progress: Optional[BatchProgress] = None) -> BatchSummary:
     """Align every document pair of ``source`` (folder or manifest) into ``outdir``.
 
-    Finished documents (parts under ``outdir/.parts`` made with the same settings from the same
-    files) are skipped, so an interrupted run resumes; the corpus file and ``report.csv`` are
-    rebuilt from all parts at the end.
+    Finished documents (parts under ``outdir/.parts`` made by the same aligner version with the
+    same settings from files with the same content) are skipped, so an interrupted run resumes;
+    the corpus file and ``report.csv`` are rebuilt from all parts at the end, and parts that no
+    longer match a document of the run are deleted.
     """
     options = options or BatchOptions()
     outdir = Path(outdir)
@@ -207,5 +208,8 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
                                    formula_guard=options.formula_guard)
     report = outdir / REPORT_NAME
     merged = merge(found.pairs, keys, store, output, fmt, export_options, report, found.unmatched)
+    pruned = store.prune((p.doc_id, k) for p, k in zip(found.pairs, keys))
+    if pruned:
+        log.info("removed %d stale parts (older settings, inputs or documents) from %s", pruned, store.root)
     return BatchSummary(output, report, len(found.pairs), skipped, counts["failed"], counts["sentences"],
                         seconds, workers, options.engine, options.device or "cpu", merged, found.unmatched)

@@ -11,6 +11,7 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..errors import AlignerError
+from ..export.atomic import exit_on_sigterm
 
 err = Console(stderr=True)
 out = Console()
@@ -18,9 +19,11 @@ out = Console()
 
 @contextlib.contextmanager
 def user_errors(debug: bool = False) -> Iterator[None]:
-    """Show AlignerError (and anything unexpected) as one line on stderr with a non-zero exit."""
+    """Show AlignerError (and anything unexpected) as one line on stderr with a non-zero exit;
+    SIGTERM ends the command cleanly (exit 143, temporary files removed, outputs untouched)."""
     try:
-        yield
+        with exit_on_sigterm():
+            yield
     except typer.Exit:
         raise
     except AlignerError as exc:

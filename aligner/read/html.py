@@ -26,6 +26,15 @@ log = logging.getLogger(__name__)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _SPACES = re.compile(r"[^\S\n]+")
 
+# What browsers do with some declared charsets (WHATWG Encoding / HTML prescan): a <meta> cannot
+# declare UTF-16/32 (it could not have been read if it were), so it means UTF-8; Latin-1 and ASCII
+# labels mean windows-1252.
+_AS_BROWSERS = {
+    "utf-16": "utf-8", "utf-16-le": "utf-8", "utf-16-be": "utf-8",
+    "utf-32": "utf-8", "utf-32-le": "utf-8", "utf-32-be": "utf-8",
+    "latin-1": "cp1252", "iso8859-1": "cp1252", "ascii": "cp1252",
+}
+
 
 @lru_cache(maxsize=1)
 def _config() -> ConfigParser:
@@ -46,9 +55,10 @@ def _declared_charset(data: bytes) -> Optional[str]:
         return None
     name = match.group(1).decode("ascii", "replace")
     try:
-        return codecs.lookup(name).name
+        codec = codecs.lookup(name).name
     except LookupError:
         return None
+    return _AS_BROWSERS.get(codec, codec)
 
 
 def decode_html(path: Path, data: bytes, encoding: Optional[str] = None) -> str:

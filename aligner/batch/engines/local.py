@@ -67,5 +67,7 @@ def run_local(
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
                 on_done(fut.result())
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:  # SIGTERM, Ctrl-C, a failed chunk: do not wait for running chunks
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
