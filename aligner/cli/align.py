@@ -51,12 +51,17 @@ def align(
                                 max_seg_chars=max_seg_chars, formula_guard=not no_formula_guard)
         review_path = review_output(output, min_band, review)
         check_outputs([output] + ([review_path] if review_path else []), [src_file, tgt_file])
-        with progress_bar() as progress:
+        from .. import api
+        from .ticker import AlignProgress, Ticker, TrackedEmbedder
+
+        steps = AlignProgress()
+        embedder = TrackedEmbedder(lambda: api.load_embedder(model, device=device), steps)
+        with progress_bar() as progress, Ticker(steps.status):
             task = progress.add_task("encoding sentences", total=None)
             result = align_files(
                 src_file, tgt_file, encoding=encoding, src_encoding=src_encoding, tgt_encoding=tgt_encoding,
                 max_input_chars=max_input_chars, input_format=input_format, src_lang=primary(src_lang), tgt_lang=primary(tgt_lang),
-                segmented=segmented, model=model, device=device, max_align=max_align,
+                segmented=segmented, model=embedder, device=device, max_align=max_align,
                 config=AlignConfig(refine=RefineConfig(enabled=not one_pass)),
                 progress=lambda k: progress.update(task, advance=k),
             )

@@ -84,8 +84,12 @@ def batch(
             formula_guard=not no_formula_guard, max_input_chars=max_input_chars,
             dashboard=dashboard,
         )
+        from .ticker import BatchCounts, Ticker
+
         with _progress() as progress:
-            summary = run_batch(source, outdir, options, RichBatchProgress(progress))
+            counts = BatchCounts(RichBatchProgress(progress))
+            with Ticker(counts.status):
+                summary = run_batch(source, outdir, options, counts)
         m = summary.merged
         out.print(
             f"{summary.output}: {m.pairs_written} pairs from {m.documents} documents"
