@@ -74,13 +74,18 @@ def test_docx_zip_bomb_is_refused_quickly_without_expanding(tmp_path, prefix):
     assert "\n" not in str(info.value)
 
 
-def test_docx_expanding_beyond_the_size_limit_is_refused(tmp_path):
+@pytest.mark.parametrize("part, size, message", [
+    ("word/media/zeros.bin", 60_000_000, "DOCX expands to 60,000"),  # all parts: 50 bytes per character
+    ("word/styles.xml", 12_000_000, "DOCX's XML expands to 12,000"),  # XML parts: 10 bytes per character
+])
+def test_docx_expanding_beyond_the_size_limit_is_refused(tmp_path, part, size, message):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", CONTENT_TYPES)
-        z.writestr("word/media/zeros.bin", bytes(30_000_000))  # 30 MB of zeros in a ~30 KB file
+        z.writestr(part, b" " * size)  # megabytes of blanks in a few KB
     path = write(tmp_path, "big.docx", buffer.getvalue())
-    with pytest.raises(InputError, match="expands to 30,000"):
+    assert path.stat().st_size < 200_000
+    with pytest.raises(InputError, match=message):
         read_document(path, max_chars=1_000_000)
 
 
@@ -148,5 +153,6 @@ def test_pdf_with_too_many_pages_is_refused(tmp_path):
 
 def test_limits_scale_from_one_knob():
     limits = ReadLimits.from_chars(1_000_000)
-    assert (limits.docx_max_paragraphs, limits.pdf_max_pages, limits.docx_max_bytes) == (20_000, 200, 25_000_000)
+    assert (limits.docx_max_paragraphs, limits.pdf_max_pages) == (20_000, 200)
+    assert (limits.docx_max_bytes, limits.docx_max_xml_bytes) == (50_000_000, 10_000_000)
     assert ReadLimits.from_chars(None).max_chars == DEFAULT_MAX_CHARS and not ReadLimits.from_chars(0).enabled

@@ -1,8 +1,8 @@
 """Size limits on inputs, checked while reading so that a huge file or a zip bomb is refused early.
 
 One knob, ``max_chars`` (``--max-input-chars``), sets them all: the characters of a decoded text or
-HTML page, and, scaled from it, the uncompressed size and paragraph count of a DOCX and the page
-count of a PDF. ``0`` turns the limits off.
+HTML page, and, scaled from it, the uncompressed size (all parts; XML parts) and paragraph count
+of a DOCX and the page count of a PDF. ``0`` turns the limits off.
 """
 from __future__ import annotations
 
@@ -19,8 +19,11 @@ DEFAULT_MAX_CHARS = 10_000_000
 
 BYTES_PER_CHAR = 4
 """A text file larger than ``max_chars`` times this cannot decode to fewer characters (UTF-32)."""
-DOCX_BYTES_PER_CHAR = 25
-"""Uncompressed bytes of all DOCX parts allowed per character of the limit (markup is verbose)."""
+DOCX_BYTES_PER_CHAR = 50
+"""Uncompressed bytes of all DOCX parts (images included) allowed per character of the limit; also
+the most bytes a DOCX or PDF file may have per character."""
+DOCX_XML_BYTES_PER_CHAR = 10
+"""Uncompressed bytes of the XML parts of a DOCX (what gets parsed) allowed per character."""
 DOCX_CHARS_PER_PARAGRAPH = 50
 PDF_CHARS_PER_PAGE = 5_000
 
@@ -51,6 +54,10 @@ class ReadLimits:
     @property
     def docx_max_bytes(self) -> int:
         return self.max_chars * DOCX_BYTES_PER_CHAR
+
+    @property
+    def docx_max_xml_bytes(self) -> int:
+        return self.max_chars * DOCX_XML_BYTES_PER_CHAR
 
     @property
     def docx_max_paragraphs(self) -> int:
@@ -89,9 +96,13 @@ class ReadLimits:
         except (zipfile.BadZipFile, OSError, ValueError):
             return  # not a zip at all: the DOCX reader reports it
         with archive:
-            total = sum(info.file_size for info in archive.infolist())
+            infos = archive.infolist()
+            total = sum(info.file_size for info in infos)
             if total > self.docx_max_bytes:
                 raise self.refuse(path, f"DOCX expands to {total:,} bytes, over the limit of {self.docx_max_bytes:,}")
+            xml = sum(info.file_size for info in infos if info.filename.lower().endswith((".xml", ".rels")))
+            if xml > self.docx_max_xml_bytes:
+                raise self.refuse(path, f"DOCX's XML expands to {xml:,} bytes, over the limit of {self.docx_max_xml_bytes:,}")
             try:
                 member = archive.open("word/document.xml")
             except (KeyError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ValueError):
