@@ -92,10 +92,10 @@ def test_docx_expanding_beyond_the_size_limit_is_refused(tmp_path, part, size, m
 def test_docx_limit_scales_with_max_input_chars(tmp_path, fake_model):
     path = write(tmp_path, "a.docx", docx_bytes(300, "Harga beras naik."))
     tgt = write(tmp_path, "a.en.txt", EN_TEXT)
-    with pytest.raises(InputError, match="over 20 paragraphs"):
-        read_document(path, max_chars=1000)
+    with pytest.raises(InputError, match="over 60 paragraphs"):
+        read_document(path, max_chars=3000)
     assert read_document(path).count("\n") == 300  # the default limit allows it
-    assert_refused(run("align", path, tgt, "-o", tmp_path / "o.csv", "--max-input-chars", "1000"), "paragraphs")
+    assert_refused(run("align", path, tgt, "-o", tmp_path / "o.csv", "--max-input-chars", "3000"), "paragraphs")
     res = run("align", path, tgt, "-o", tmp_path / "o.csv", "--max-input-chars", "100000")
     assert res.exit_code == 0, res.output
 
