@@ -21,6 +21,7 @@ from .export.atomic import atomic_file
 from .export.base import ExportOptions, sanitise
 from .export.outpath import check_output
 from .export.xlsx import COLUMNS, INFO_SHEET, REVIEW_SHEET
+from .read.limits import DOCX_BYTES_PER_CHAR, ReadLimits
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +60,14 @@ def read_review(path: Union[str, os.PathLike], stats: Optional[ReviewStats] = No
 
     Formula cells are read as their formula text (counted in ``stats.formulas``), never as a cached value."""
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    limits = ReadLimits()
+    limits.check_file_size(path, path.stat().st_size, DOCX_BYTES_PER_CHAR)
+    with open(path, "rb") as fh:
+        limits.check_archive(path, fh, "XLSX")  # a zip bomb is refused before openpyxl expands it
     try:
         book = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - zipfile, lxml and openpyxl raise many kinds

@@ -193,3 +193,20 @@ def test_batch_corpus_csv_and_report_escape_doc_ids_and_texts(tmp_path: Path, gu
     corpus = list(csv.DictReader(open(out / "c.csv", encoding="utf-8", newline="")))
     assert {r["doc_id"] for r in corpus} == {prefix + '=HYPERLINK("http://x","y")'}
     assert prefix + "-5 derajat di Bandung pagi ini." in {r["id"] for r in corpus}
+
+
+def test_review_import_refuses_a_zip_bomb_sheet(tmp_path: Path) -> None:
+    import zipfile
+
+    from aligner.read.limits import DEFAULT_MAX_CHARS, DOCX_XML_BYTES_PER_CHAR
+
+    bomb = tmp_path / "bomb.xlsx"
+    write_alignment(one_pair(["Harga naik."], ["Prices rose."]), tmp_path / "good.xlsx")
+    with zipfile.ZipFile(tmp_path / "good.xlsx") as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item.filename, src.read(item))
+        dst.writestr("xl/padding.xml", b" " * (DEFAULT_MAX_CHARS * DOCX_XML_BYTES_PER_CHAR + 1))
+    assert bomb.stat().st_size < 1_000_000
+    res = runner.invoke(app, ["review-import", str(bomb), "-o", str(tmp_path / "x.tmx")])
+    assert res.exit_code == 1 and "XLSX's XML expands to" in " ".join(res.output.split()), res.output
+    assert len(res.output.strip().splitlines()) == 1 and not (tmp_path / "x.tmx").exists()

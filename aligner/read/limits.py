@@ -84,6 +84,25 @@ class ReadLimits:
         if self.enabled and n > self.max_chars:
             raise self.refuse(path, f"{what} of {n:,} characters is over the input limit")
 
+    def _check_members(self, path: Path, archive: zipfile.ZipFile, kind: str) -> None:
+        infos = archive.infolist()
+        total = sum(info.file_size for info in infos)
+        if total > self.docx_max_bytes:
+            raise self.refuse(path, f"{kind} expands to {total:,} bytes, over the limit of {self.docx_max_bytes:,}")
+        xml = sum(info.file_size for info in infos if info.filename.lower().endswith((".xml", ".rels")))
+        if xml > self.docx_max_xml_bytes:
+            raise self.refuse(path, f"{kind}'s XML expands to {xml:,} bytes, over the limit of {self.docx_max_xml_bytes:,}")
+
+    def check_archive(self, path: Path, data: BinaryIO, kind: str) -> None:
+        """Refuse an Office file (zip) whose parts expand beyond the DOCX size limits (e.g. a review .xlsx)."""
+        if not self.enabled:
+            return
+        try:
+            with zipfile.ZipFile(data) as archive:
+                self._check_members(path, archive, kind)
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return  # not a zip at all: its reader reports it
+
     def check_docx(self, path: Path, data: BinaryIO) -> None:
         """Refuse a DOCX whose parts expand beyond the limit or whose body has too many paragraphs.
 
@@ -98,13 +117,7 @@ class ReadLimits:
         except (zipfile.BadZipFile, OSError, ValueError):
             return  # not a zip at all: the DOCX reader reports it
         with archive:
-            infos = archive.infolist()
-            total = sum(info.file_size for info in infos)
-            if total > self.docx_max_bytes:
-                raise self.refuse(path, f"DOCX expands to {total:,} bytes, over the limit of {self.docx_max_bytes:,}")
-            xml = sum(info.file_size for info in infos if info.filename.lower().endswith((".xml", ".rels")))
-            if xml > self.docx_max_xml_bytes:
-                raise self.refuse(path, f"DOCX's XML expands to {xml:,} bytes, over the limit of {self.docx_max_xml_bytes:,}")
+            self._check_members(path, archive, "DOCX")
             try:
                 member = archive.open("word/document.xml")
             except (KeyError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ValueError):
