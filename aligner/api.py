@@ -130,7 +130,7 @@ def align_files(
 
     Text is UTF-8 unless ``encoding`` (both files) or ``src_encoding``/``tgt_encoding`` (one side)
     say otherwise (see ``aligner.read.read_document``). An input over ``max_input_chars``
-    characters (default 5 million; 0: no limit) is refused before any alignment work.
+    characters (default 6 million; 0: no limit) is refused before any alignment work.
     """
     src_text = read_document(src_path, input_format, src_encoding or encoding, max_input_chars)
     tgt_text = read_document(tgt_path, input_format, tgt_encoding or encoding, max_input_chars)

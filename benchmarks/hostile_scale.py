@@ -36,7 +36,7 @@ CASES = {  # name: (shape, size, --max-input-chars: None = the default, 0 = no l
     "words-10k": ("words", 10_000, None),
     "words-100k": ("words", 100_000, None),
     "text-1MB": ("text", 1_000_000, None),
-    "text-5MB": ("text", 5_000_000, None),  # the default limit
+    "text-5MB": ("text", 5_000_000, None),  # under the default limit (6 million characters)
     "text-10MB": ("text", 10_000_000, 0),  # over the default limit: aligned with the limit off, to measure growth
     "text-50MB": ("text", 50_000_000, None),  # refused by the default limit (--unlimited: aligned)
 }

@@ -63,7 +63,7 @@ class BatchOptions:
     dashboard: bool = False
     """Dask LocalCluster: serve its HTTP dashboard on 127.0.0.1 (off by default)."""
     max_input_chars: Optional[int] = None
-    """Documents longer than this many characters fail (reported) before any work; None: 5 million, 0: no limit."""
+    """Documents longer than this many characters fail (reported) before any work; None: 6 million, 0: no limit."""
 
 
 @dataclass

@@ -77,7 +77,7 @@ def read_document(
 
     Offsets of later stages refer to the returned text; problems raise ``InputError`` (one line),
     and so does an input over ``max_chars`` characters (see :mod:`aligner.read.limits`; None: the
-    default of 5 million, 0: no limit).
+    default of 6 million, 0: no limit).
     """
     fmt = format_of(path, input_format)
     log.debug("reading %s as %s", path, fmt)

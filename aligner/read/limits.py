@@ -14,10 +14,10 @@ from typing import BinaryIO
 
 from aligner.errors import InputError
 
-DEFAULT_MAX_CHARS = 5_000_000
-"""Default most characters per input document: about 5 MB of text, some 55,000 sentences a side.
-The aligner needs about 12 KB per sentence (``benchmarks/hostile_scale.py``), so that is about
-1.5 GB besides the model; 50 MB would need over 12 GB."""
+DEFAULT_MAX_CHARS = 6_000_000
+"""Default most characters per input document: a 5 MiB text passes, some 65,000 sentences a side.
+The aligner needs about 12 KB per sentence (``benchmarks/hostile_scale.py``), so that is under
+2 GB besides the model; 50 MB would need over 12 GB."""
 
 BYTES_PER_CHAR = 4
 """A text file larger than ``max_chars`` times this cannot decode to fewer characters (UTF-32)."""
