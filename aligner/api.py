@@ -127,14 +127,19 @@ def align_files(
     *,
     encoding: Optional[str] = None,
     input_format: Optional[str] = None,
+    src_encoding: Optional[str] = None,
+    tgt_encoding: Optional[str] = None,
+    max_input_chars: Optional[int] = None,
     **kwargs,
 ) -> AlignmentResult:
     """Read two documents (text, HTML, DOCX or PDF by extension, or ``input_format``) and ``align`` them.
 
-    Text is UTF-8 unless ``encoding`` says otherwise (see ``aligner.read.read_document``).
+    Text is UTF-8 unless ``encoding`` (both files) or ``src_encoding``/``tgt_encoding`` (one side)
+    say otherwise (see ``aligner.read.read_document``). An input over ``max_input_chars``
+    characters (default 6 million; 0: no limit) is refused before any alignment work.
     """
-    src_text = read_document(src_path, input_format, encoding)
-    tgt_text = read_document(tgt_path, input_format, encoding)
+    src_text = read_document(src_path, input_format, src_encoding or encoding, max_input_chars)
+    tgt_text = read_document(tgt_path, input_format, tgt_encoding or encoding, max_input_chars)
     result = align(src_text, tgt_text, **kwargs)
     result.meta.update(src_path=str(src_path), tgt_path=str(tgt_path),
                        src_non_prose=non_prose_counts(src_text), tgt_non_prose=non_prose_counts(tgt_text))

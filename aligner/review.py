@@ -2,23 +2,26 @@
 
 Rows may be edited, merged, deleted or added; only rows whose ``keep`` is yes (``yes``, ``y``,
 ``ya``, ``true``, ``1``, ``x``; any case) and whose two texts are non-empty become ``<tu>``\\ s.
-Identical pairs are merged with an ``x-aligner-count`` prop, as in a direct export.
+Identical pairs are merged with an ``x-aligner-count`` prop, as in a direct export. A formula cell
+(a sheet written by an older version, or typed by a reviewer) is read as its text, never evaluated,
+and counted in :attr:`ReviewStats.formulas`.
 """
 from __future__ import annotations
 
 import logging
 import os
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Union
 
 import pandas as pd
 
-from .errors import ExportError, InputError
+from .errors import InputError
 from .export.atomic import atomic_file
 from .export.base import ExportOptions, sanitise
+from .export.outpath import check_output
 from .export.xlsx import COLUMNS, INFO_SHEET, REVIEW_SHEET
+from .read.limits import DOCX_BYTES_PER_CHAR, ReadLimits
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +38,8 @@ class ReviewStats:
     empty_skipped: int = 0
     duplicates_merged: int = 0
     written: int = 0
+    formulas: int = 0
+    """Formula cells of the texts read as their formula text (e.g. ``=1+1 adalah dua``)."""
 
 
 def _cell(value: object) -> str:
@@ -45,26 +50,44 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def read_review(path: Union[str, os.PathLike]) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The ``review`` sheet as a DataFrame of strings (columns by header name) and the ``info`` sheet."""
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
+
+
+def read_review(path: Union[str, os.PathLike], stats: Optional[ReviewStats] = None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The ``review`` sheet as a DataFrame of strings (columns by header name) and the ``info`` sheet.
+
+    Formula cells are read as their formula text (counted in ``stats.formulas``), never as a cached value."""
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    limits = ReadLimits()
+    limits.check_file_size(path, path.stat().st_size, DOCX_BYTES_PER_CHAR)
+    with open(path, "rb") as fh:
+        limits.check_archive(path, fh, "XLSX")  # a zip bomb is refused before openpyxl expands it
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InputError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+        book = load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - zipfile, lxml and openpyxl raise many kinds
+        raise InputError(f"{path}: not a readable .xlsx workbook ({_one_line(exc)})") from None
+    formulas = 0
     try:
         sheet = book[REVIEW_SHEET] if REVIEW_SHEET in book.sheetnames else book.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
+        rows = []
+        for cells in sheet.iter_rows():
+            formulas += sum(1 for c in cells if getattr(c, "data_type", None) == "f")
+            rows.append(tuple(getattr(c, "value", None) for c in cells))
         info = {}
         if INFO_SHEET in book.sheetnames:
             info = {_cell(r[0]): _cell(r[1]) for r in book[INFO_SHEET].iter_rows(values_only=True) if r and len(r) > 1}
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet fails while it is read
+        raise InputError(f"{path}: not a readable .xlsx workbook ({_one_line(exc)})") from None
     finally:
         book.close()
+    if stats is not None:
+        stats.formulas += formulas
     if not rows:
         raise InputError(f"{path}: the review sheet is empty")
     header = [_cell(h).lower() for h in rows[0]]
@@ -115,14 +138,13 @@ def review_to_tmx(
     """
     from .export.tmx import write_units
 
-    frame, info = read_review(review_path)
+    check_output(output, [review_path])  # before the (possibly long) read
+    stats = ReviewStats()
+    frame, info = read_review(review_path, stats)
     options = ExportOptions(src_lang=src_lang or info.get("src_lang") or "id",
                             tgt_lang=tgt_lang or info.get("tgt_lang") or "en")
-    stats = ReviewStats()
     units = review_units(frame, stats)
-    target = Path(output)
-    if not target.parent.is_dir():
-        raise ExportError(f"cannot write {target}: folder {target.parent} does not exist")
+    target = check_output(output, [review_path])
     with atomic_file(target) as stream:
         stats.written = write_units(stream, units, options, model=info.get("model", ""))
     log.info("%s: %d of %d rows kept, %d written to %s", review_path, stats.kept, stats.rows, stats.written, target)

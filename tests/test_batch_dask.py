@@ -29,7 +29,7 @@ class CountingLoader:
 def cluster():
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as c:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as c:
         yield c
 
 
@@ -59,3 +59,45 @@ def test_dask_engine_starts_its_own_local_cluster(tmp_path):
     run_batch(tmp_path / "in", tmp_path / "dask",
               BatchOptions(loader=HashingEmbedder, workers=1, engine="dask", creation_date=DATE))
     assert (tmp_path / "dask" / "corpus.tmx").read_bytes() == (tmp_path / "local" / "corpus.tmx").read_bytes()
+
+
+class ListeningSockets:
+    """A BatchProgress that records, while the cluster runs, every listening socket of this process tree."""
+
+    def __init__(self) -> None:
+        self.addresses: set[tuple[str, int]] = set()
+
+    def start(self, total_docs: int, done_docs: int) -> None:
+        pass
+
+    def advance(self, docs: int, sentences: int) -> None:
+        import psutil
+
+        me = psutil.Process()
+        for proc in [me, *me.children(recursive=True)]:
+            for conn in proc.net_connections(kind="inet"):
+                if conn.status == psutil.CONN_LISTEN:
+                    self.addresses.add((conn.laddr.ip, conn.laddr.port))
+
+
+@pytest.mark.parametrize("dashboard", [False, True])
+def test_local_cluster_listens_on_loopback_only(tmp_path, dashboard):
+    make_corpus(tmp_path / "in", 3, seed=7)
+    sockets = ListeningSockets()
+    run_batch(tmp_path / "in", tmp_path / "dask",
+              BatchOptions(loader=HashingEmbedder, workers=1, engine="dask", creation_date=DATE, dashboard=dashboard),
+              sockets)
+    assert sockets.addresses, "the cluster should have been listening"
+    assert {ip for ip, _ in sockets.addresses} <= {"127.0.0.1", "::1"}, sockets.addresses
+    # scheduler + worker + nanny (3 ports), plus the dashboard only when asked for
+    assert len(sockets.addresses) >= 3
+    if not dashboard:
+        import psutil  # noqa: F401 - the dashboard's HTTP port is absent: no listener answers HTTP
+        from urllib.request import urlopen
+
+        for ip, port in sockets.addresses:
+            try:
+                urlopen(f"http://{ip}:{port}/status", timeout=1).read()
+            except Exception:  # noqa: BLE001 - only the dashboard speaks HTTP
+                continue
+            pytest.fail(f"an HTTP dashboard answered on {ip}:{port}")

@@ -137,11 +137,16 @@ TRICKY_TGT = [
 def test_pandas_round_trip_of_tricky_texts(tmp_path: Path, suffix: str, sep: str) -> None:
     beads = [Bead((i,), (i,), 0.5) for i in range(len(TRICKY_SRC))]
     target = tmp_path / f"tricky{suffix}"
-    stats = write_alignment(make_result(TRICKY_SRC, TRICKY_TGT, beads), target)
+    stats = write_alignment(make_result(TRICKY_SRC, TRICKY_TGT, beads), target, ExportOptions(formula_guard=False))
     frame = read_frame(target, sep)
     assert list(frame.columns) == HEADER
     assert list(frame["id"]) == TRICKY_SRC
     assert list(frame["en"]) == TRICKY_TGT
+    # with the default formula guard the spreadsheet-formula-like texts get a leading apostrophe
+    write_alignment(make_result(TRICKY_SRC, TRICKY_TGT, beads), target)
+    guarded = read_frame(target, sep)
+    assert list(guarded["id"]) == ["'=SUM(A1:A2)" if t == "=SUM(A1:A2)" else t for t in TRICKY_SRC]
+    assert list(guarded["en"]) == ["'-1" if t == "-1" else t for t in TRICKY_TGT]
     assert list(frame["bead"]) == ["1-1"] * len(beads)
     assert stats.format == suffix[1:]
     assert stats.rows_written == len(beads)

@@ -19,6 +19,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from .. import __version__
 from ..align.aligner import AlignConfig, FirstPass
 from ..align.refine import RefineConfig
 from ..api import plan_embedded, split
@@ -44,6 +45,7 @@ class JobSettings:
     encoding: Optional[str] = None
     max_align: int = 4
     second_pass: bool = True
+    max_input_chars: Optional[int] = None
 
     def fingerprint(self) -> str:
         """A stable text naming these settings."""
@@ -59,18 +61,25 @@ class DocOutcome:
     error: Optional[str] = None
 
 
-def _file_stamp(path: os.PathLike) -> str:
+def content_hash(path: os.PathLike) -> str:
+    """SHA-256 of a file's bytes (``missing`` when it cannot be read): what a document's key depends on."""
+    digest = hashlib.sha256()
     try:
-        st = os.stat(path)
+        with open(path, "rb") as fh:
+            while block := fh.read(1 << 20):
+                digest.update(block)
     except OSError:
         return "missing"
-    return f"{st.st_size}:{st.st_mtime_ns}"
+    return digest.hexdigest()
 
 
 def doc_key(pair: DocPair, settings: JobSettings) -> str:
-    """The key of a document's part: settings plus the size and time of both input files."""
-    raw = f"{settings.fingerprint()}|{pair.src}|{_file_stamp(pair.src)}|{pair.tgt}|{_file_stamp(pair.tgt)}"
-    return hashlib.sha1(raw.encode("utf-8")).hexdigest()
+    """The key of a document's part: the aligner version, the settings and the content of both files.
+
+    Paths, sizes and times play no part: a moved folder or an absolute path resumes, while an edit
+    that keeps the size and restores the time is noticed."""
+    raw = f"{__version__}|{settings.fingerprint()}|{content_hash(pair.src)}|{content_hash(pair.tgt)}"
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -82,10 +91,10 @@ class _Prepared:
 
 def prepare(pair: DocPair, settings: JobSettings) -> _Prepared:
     """Read and split both sides; AlignerError when a side is unusable or has no sentence."""
-    src = split(read_document(pair.src, encoding=settings.encoding), settings.src_lang, settings.segmented,
-                settings.tgt_lang)
-    tgt = split(read_document(pair.tgt, encoding=settings.encoding), settings.tgt_lang, settings.segmented,
-                settings.src_lang)
+    src = split(read_document(pair.src, encoding=settings.encoding, max_chars=settings.max_input_chars),
+                settings.src_lang, settings.segmented, settings.tgt_lang)
+    tgt = split(read_document(pair.tgt, encoding=settings.encoding, max_chars=settings.max_input_chars),
+                settings.tgt_lang, settings.segmented, settings.src_lang)
     for side, sentences in ((settings.src_lang, src), (settings.tgt_lang, tgt)):
         if not sentences:
             raise AlignerError(f"the {side} side has no sentences")

@@ -10,11 +10,12 @@ from typing import Iterator, Optional, Sequence, TextIO
 
 from ..errors import AlignerError
 from ..export.base import ExportOptions, ExportStats, format_indexes, format_score, iter_rows
+from ..export.cells import FormulaGuard
 from ..export.delimited import header as delimited_header
 from ..export.tmx import write_tmx_corpus
 from ..result import AlignmentResult
 from .discover import DocPair
-from .report import REPORT_COLUMNS, doc_row, unmatched_row
+from .report import ReportWriter, doc_row, unmatched_row
 from ..export.atomic import atomic_file, atomic_path
 from .store import PartStore, record_result
 
@@ -53,7 +54,7 @@ def format_for(path: Path, fmt: Optional[str] = None) -> str:
     return name
 
 
-def _documents(pairs: Sequence[DocPair], keys: Sequence[str], store: PartStore, report: "csv.DictWriter",
+def _documents(pairs: Sequence[DocPair], keys: Sequence[str], store: PartStore, report: "ReportWriter",
                stats: MergeStats, options: Optional[ExportOptions] = None) -> Iterator[tuple[AlignmentResult, str]]:
     """Successful documents in order; writes every document's report row on the way."""
     for pair, key in zip(pairs, keys):
@@ -76,14 +77,16 @@ def _documents(pairs: Sequence[DocPair], keys: Sequence[str], store: PartStore, 
 def _write_delimited(docs: Iterator[tuple[AlignmentResult, str]], fh: TextIO, options: ExportOptions,
                      delimiter: str) -> ExportStats:
     stats = ExportStats(format="csv" if delimiter == "," else "tsv")
+    guard = FormulaGuard(options.formula_guard)
     writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(["doc_id", *delimited_header(options)])
+    writer.writerow([guard(h) for h in ("doc_id", *delimited_header(options))])
     for result, doc_id in docs:
         for row in iter_rows(result, options, stats):
             b = row.bead
-            writer.writerow([doc_id, row.src_text, row.tgt_text, format_score(b.score), b.kind,
+            writer.writerow([guard(doc_id), guard(row.src_text), guard(row.tgt_text), format_score(b.score), b.kind,
                              format_indexes(b.src), format_indexes(b.tgt), row.status])
             stats.rows_written += 1
+    stats.formulas_guarded = guard.guarded
     return stats
 
 
@@ -130,8 +133,7 @@ def merge(pairs: Sequence[DocPair], keys: Sequence[str], store: PartStore, outpu
     stats = MergeStats()
     with contextlib.ExitStack() as stack:
         report_fh = stack.enter_context(atomic_file(report_path))
-        report = csv.DictWriter(report_fh, REPORT_COLUMNS, lineterminator="\n")
-        report.writeheader()
+        report = ReportWriter(report_fh, options.formula_guard)
         docs = _documents(pairs, keys, store, report, stats, options)
         if fmt == "parquet":
             export = _write_parquet(docs, stack.enter_context(atomic_path(output)), options)

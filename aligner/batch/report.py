@@ -1,15 +1,20 @@
-"""The per-document report: one CSV row per document (and per unmatched file)."""
+"""The per-document report: one CSV row per document (and per unmatched file).
+
+Text fields (document ids, paths, error messages) get the spreadsheet formula guard of
+:mod:`aligner.export.cells`: a document id such as ``=HYPERLINK(...)`` is written as ``'=HYPERLINK(...)``.
+"""
 from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, TextIO
 
 from ..result import AlignmentResult
 from .discover import DocPair
 from .job import flag_counts
 from ..export.atomic import atomic_file
 from ..export.base import ExportOptions, ExportStats, iter_rows
+from ..export.cells import FormulaGuard
 
 REPORT_COLUMNS = [
     "doc_id", "status", "src_path", "tgt_path", "src_sentences", "tgt_sentences", "pairs",
@@ -63,12 +68,24 @@ def unmatched_row(path: Path) -> dict:
     return row
 
 
-def write_report(rows: Iterable[dict], path: Path) -> int:
+class ReportWriter:
+    """Writes report rows to an open text stream, text fields formula-guarded (unless ``guard`` is off)."""
+
+    def __init__(self, stream: TextIO, guard: bool = True) -> None:
+        self.guard = FormulaGuard(guard)
+        self.writer = csv.DictWriter(stream, REPORT_COLUMNS, lineterminator="\n")
+        self.writer.writeheader()
+
+    def writerow(self, row: dict) -> None:
+        """Write one row (as :func:`doc_row` or :func:`unmatched_row` make them)."""
+        self.writer.writerow({k: self.guard(v) if isinstance(v, str) else v for k, v in row.items()})
+
+
+def write_report(rows: Iterable[dict], path: Path, guard: bool = True) -> int:
     """Write the report CSV atomically; returns the number of rows."""
     n = 0
     with atomic_file(path) as fh:
-        writer = csv.DictWriter(fh, REPORT_COLUMNS, lineterminator="\n")
-        writer.writeheader()
+        writer = ReportWriter(fh, guard)
         for row in rows:
             writer.writerow(row)
             n += 1

@@ -13,6 +13,7 @@ from ..embed.base import Embedder
 from ..errors import AlignerError
 from ..export.base import ExportOptions
 from ..lang import file_code
+from ..export.outpath import check_outputs
 from .discover import discover
 from .job import DocOutcome, JobSettings, doc_key, plan_chunks
 from .merge import MergeStats, format_for, merge
@@ -62,6 +63,12 @@ class BatchOptions:
     keep_copies: bool = False
     keep_wrong_language: bool = False
     keep_boilerplate: bool = False
+    formula_guard: bool = True
+    """CSV/TSV corpus and report.csv: ``'`` before texts that would start a spreadsheet formula."""
+    dashboard: bool = False
+    """Dask LocalCluster: serve its HTTP dashboard on 127.0.0.1 (off by default)."""
+    max_input_chars: Optional[int] = None
+    """Documents longer than this many characters fail (reported) before any work; None: 6 million, 0: no limit."""
 
 
 @dataclass
@@ -120,6 +127,17 @@ def loader_spec(loader: Callable[[], Embedder]) -> str:
     return f"{loader.__module__}:{name}" if name else repr(loader)
 
 
+def output_path(outdir: Path, name: Optional[Path]) -> Path:
+    """The corpus file inside ``outdir``: ``name`` must stay inside it (no absolute path, no ``..``)."""
+    if name is None:
+        return outdir / DEFAULT_OUTPUT
+    name = Path(name)
+    inside = (outdir / name).resolve()
+    if name.is_absolute() or ".." in name.parts or not inside.is_relative_to(outdir.resolve()) or inside == outdir.resolve():
+        raise AlignerError(f"--output-file {name}: must be a file name inside the output folder {outdir}")
+    return outdir / name
+
+
 def _engine(name: str):
     if name == "local":
         from .engines.local import run_local
@@ -136,13 +154,14 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
               progress: Optional[BatchProgress] = None) -> BatchSummary:
     """Align every document pair of ``source`` (folder or manifest) into ``outdir``.
 
-    Finished documents (parts under ``outdir/.parts`` made with the same settings from the same
-    files) are skipped, so an interrupted run resumes; the corpus file and ``report.csv`` are
-    rebuilt from all parts at the end.
+    Finished documents (parts under ``outdir/.parts`` made by the same aligner version with the
+    same settings from files with the same content) are skipped, so an interrupted run resumes;
+    the corpus file and ``report.csv`` are rebuilt from all parts at the end, and parts that no
+    longer match a document of the run are deleted.
     """
     options = options or BatchOptions()
     outdir = Path(outdir)
-    output = outdir / (options.output_file or DEFAULT_OUTPUT)
+    output = output_path(outdir, options.output_file)
     fmt = format_for(output, options.fmt)
     if options.fmt and output.suffix.lower() != f".{fmt}" and options.output_file is None:
         output = output.with_suffix(f".{fmt}")
@@ -154,12 +173,15 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
         log.warning("%d files have no partner (listed in the report): %s%s", len(found.unmatched), shown, more)
     if not found.pairs:
         raise AlignerError(f"{source}: no document pairs found")
+    outdir.mkdir(parents=True, exist_ok=True)
+    check_outputs([output, outdir / REPORT_NAME],
+                  [Path(source), *(p for pair in found.pairs for p in (pair.src, pair.tgt))])
     workers = max(1, options.workers or default_workers(options.device))
     loader = options.loader or ModelLoader(options.model, options.device,
                                            max(1, available_cpus() // workers), options.factory)
     spec = loader_spec(loader)
     settings = JobSettings(spec, options.src_lang, options.tgt_lang, options.segmented,
-                           options.encoding, options.max_align, options.second_pass)
+                           options.encoding, options.max_align, options.second_pass, options.max_input_chars)
     store = PartStore(outdir)
     store.create()
     date = creation_date(options, store)
@@ -183,15 +205,19 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
             progress.advance(len(outcomes), n)
 
     started = time.perf_counter()
-    extra = {"scheduler": options.scheduler} if options.engine == "dask" else {}
+    extra = {"scheduler": options.scheduler, "dashboard": options.dashboard} if options.engine == "dask" else {}
     run_engine(plan_chunks(todo, workers), settings, loader, outdir, workers, on_done, **extra)
     seconds = time.perf_counter() - started
     export_options = ExportOptions(src_lang=options.src_lang, tgt_lang=options.tgt_lang,
                                    min_score=options.min_score, creation_date=date,
                                    keep_identical=options.keep_identical, keep_copies=options.keep_copies,
                                    keep_wrong_language=options.keep_wrong_language,
-                                   keep_boilerplate=options.keep_boilerplate)
+                                   keep_boilerplate=options.keep_boilerplate,
+                                   formula_guard=options.formula_guard)
     report = outdir / REPORT_NAME
     merged = merge(found.pairs, keys, store, output, fmt, export_options, report, found.unmatched)
+    pruned = store.prune((p.doc_id, k) for p, k in zip(found.pairs, keys))
+    if pruned:
+        log.info("removed %d stale parts (older settings, inputs or documents) from %s", pruned, store.root)
     return BatchSummary(output, report, len(found.pairs), skipped, counts["failed"], counts["sentences"],
                         seconds, workers, options.engine, options.device or "cpu", merged, found.unmatched)

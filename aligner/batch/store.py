@@ -6,16 +6,17 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 from ..align.base import Bead
-from ..export.atomic import atomic_file
+from ..export.atomic import atomic_file, is_stale_temp
 from ..result import AlignmentResult
 from ..segment.base import Sentence
 
 PARTS_DIR = ".parts"
 OK_SUFFIX = ".json"
 FAILED_SUFFIX = ".failed.json"
+RUN_INFO = "run.json"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -26,8 +27,9 @@ def _digest(text: str, n: int = 10) -> str:
 class PartStore:
     """One JSON file per finished document, named by its id and by the key of its inputs.
 
-    The key (settings + input file sizes and times) is part of the file name, so a part made
-    with other settings or from changed inputs is simply not found: "done" is one ``stat``.
+    The key (aligner version + settings + content hashes of the inputs) is part of the file name,
+    so a part made with other settings or from changed inputs is simply not found: "done" is one
+    ``stat``; :meth:`prune` removes such stale parts after a run.
     Failed documents get a ``.failed.json`` part (reported, retried on the next run).
     """
 
@@ -70,9 +72,22 @@ class PartStore:
                 continue
         return None
 
+    def prune(self, keep: "Iterable[tuple[str, str]]") -> int:
+        """Delete every part that is not one of ``keep`` (``(doc_id, key)``: the current documents under
+        their current keys), and temporary files of killed writes; returns how many files went."""
+        wanted = {self.path(d, k, failed).name for d, k in keep for failed in (False, True)}
+        removed = 0
+        for path in self.root.iterdir():
+            stale_part = path.name.endswith(OK_SUFFIX) and path.name != RUN_INFO and path.name not in wanted
+            if (stale_part or is_stale_temp(path)) and path.is_file():
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed += 1
+        return removed
+
     def run_info(self, defaults: dict) -> dict:
         """``run.json`` of this output folder, created from ``defaults`` on the first run."""
-        path = self.root / "run.json"
+        path = self.root / RUN_INFO
         try:
             with open(path, encoding="utf-8") as fh:
                 return json.load(fh)

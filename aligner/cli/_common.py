@@ -11,6 +11,7 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..errors import AlignerError
+from ..export.atomic import exit_on_sigterm
 
 err = Console(stderr=True)
 out = Console()
@@ -18,9 +19,11 @@ out = Console()
 
 @contextlib.contextmanager
 def user_errors(debug: bool = False) -> Iterator[None]:
-    """Show AlignerError (and anything unexpected) as one line on stderr with a non-zero exit."""
+    """Show AlignerError (and anything unexpected) as one line on stderr with a non-zero exit;
+    SIGTERM ends the command cleanly (exit 143, temporary files removed, outputs untouched)."""
     try:
-        yield
+        with exit_on_sigterm():
+            yield
     except typer.Exit:
         raise
     except AlignerError as exc:
@@ -85,3 +88,14 @@ def excluded_summary(counts: dict[str, int]) -> str:
     """``", kept out of the TM: 3 identical, 1 near-copies"`` for the policy reasons with pairs, else ``""``."""
     parts = [f"{counts[k]} {name}" for k, name in _EXCLUDED_NAMES.items() if counts.get(k)]
     return f", kept out of the TM: {', '.join(parts)}" if parts else ""
+
+
+FORMULA_GUARD_HELP = (
+    "Write CSV/TSV texts starting with = + - @ (or a tab/CR) as they are, without the leading ' that"
+    " stops spreadsheets running them as formulas (for pandas and other non-spreadsheet readers)."
+)
+
+MAX_INPUT_HELP = (
+    "Refuse an input document longer than this many characters before any work (0: no limit); it also"
+    " scales the DOCX (uncompressed size, paragraphs) and PDF (pages) limits."
+)

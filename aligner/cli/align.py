@@ -8,7 +8,11 @@ from typing import Optional
 import typer
 
 from ..errors import AlignerError
-from ._common import KEEP_HELP, ONE_PASS_HELP, err, excluded_summary, out, primary, progress_bar, setup_logging, user_errors
+from ..read.limits import DEFAULT_MAX_CHARS
+from ._common import (
+    FORMULA_GUARD_HELP, KEEP_HELP, MAX_INPUT_HELP, ONE_PASS_HELP, err, excluded_summary, out, primary, progress_bar,
+    setup_logging, user_errors,
+)
 
 
 def align(
@@ -34,6 +38,10 @@ def align(
     keep_copies: bool = typer.Option(False, "--keep-copies", help=KEEP_HELP["copies"]),
     keep_wrong_language: bool = typer.Option(False, "--keep-wrong-language", help=KEEP_HELP["wrong_language"]),
     keep_boilerplate: bool = typer.Option(False, "--keep-boilerplate", help=KEEP_HELP["boilerplate"]),
+    no_formula_guard: bool = typer.Option(False, "--no-formula-guard", help=FORMULA_GUARD_HELP),
+    src_encoding: Optional[str] = typer.Option(None, "--src-encoding", help="Encoding of the source file only (overrides --encoding)."),
+    tgt_encoding: Optional[str] = typer.Option(None, "--tgt-encoding", help="Encoding of the target file only (overrides --encoding)."),
+    max_input_chars: int = typer.Option(DEFAULT_MAX_CHARS, "--max-input-chars", min=0, help=MAX_INPUT_HELP),
 ) -> None:
     """Align two documents and write the result (format from OUTPUT's extension)."""
     setup_logging(verbose)
@@ -42,25 +50,35 @@ def align(
         from ..align.refine import RefineConfig
         from ..api import align_files
         from ..export import ExportOptions, supported_suffixes, write_alignment
+        from ..export.outpath import check_outputs
 
         if output.suffix.lower() not in supported_suffixes():
             raise AlignerError(f"{output}: unknown output format; use one of {', '.join(supported_suffixes())}")
         options = ExportOptions(src_lang=src_lang, tgt_lang=tgt_lang, min_score=min_score, min_band=min_band,
                                 max_seg_chars=max_seg_chars, keep_identical=keep_identical, keep_copies=keep_copies,
-                                keep_wrong_language=keep_wrong_language, keep_boilerplate=keep_boilerplate)
+                                keep_wrong_language=keep_wrong_language, keep_boilerplate=keep_boilerplate,
+                                formula_guard=not no_formula_guard)
         review_path = review_output(output, min_band, review)
-        with progress_bar() as progress:
+        check_outputs([output] + ([review_path] if review_path else []), [src_file, tgt_file])
+        from .. import api
+        from .ticker import AlignProgress, Ticker, TrackedEmbedder
+
+        steps = AlignProgress()
+        embedder = TrackedEmbedder(lambda: api.load_embedder(model, device=device), steps)
+        with progress_bar() as progress, Ticker(steps.status):
             task = progress.add_task("encoding sentences", total=None)
             result = align_files(
-                src_file, tgt_file, encoding=encoding, input_format=input_format, src_lang=primary(src_lang), tgt_lang=primary(tgt_lang),
-                segmented=segmented, model=model, device=device, max_align=max_align,
+                src_file, tgt_file, encoding=encoding, src_encoding=src_encoding, tgt_encoding=tgt_encoding,
+                max_input_chars=max_input_chars, input_format=input_format, src_lang=primary(src_lang), tgt_lang=primary(tgt_lang),
+                segmented=segmented, model=embedder, device=device, max_align=max_align,
                 config=AlignConfig(refine=RefineConfig(enabled=not one_pass)),
                 progress=lambda k: progress.update(task, advance=k),
             )
         stats = write_alignment(result, output, options)
         if review_path is not None:
             review_stats = write_alignment(result, review_path, dataclasses.replace(options, min_band=None))
-            err.print(f"review sheet: {review_path} ({review_stats.rows_written} rows)", highlight=False, soft_wrap=True)
+            cut = f", {review_stats.cells_truncated} texts cut to Excel's 32767 characters" if review_stats.cells_truncated else ""
+            err.print(f"review sheet: {review_path} ({review_stats.rows_written} rows{cut})", highlight=False, soft_wrap=True)
         if output.suffix.lower() == ".tmx":
             report_unaligned(result, primary(src_lang), primary(tgt_lang))
         report_non_prose(result, primary(src_lang), primary(tgt_lang))
@@ -75,7 +93,8 @@ def align(
             + (f", {stats.duplicates_merged} duplicates merged" if stats.duplicates_merged else "")
             + f", unaligned {len(result.unaligned_src)} {primary(src_lang)} / {len(result.unaligned_tgt)} {primary(tgt_lang)}"
             + (f", mean score {mean:.3f}" if mean is not None else "")
-            + (f", {stats.control_chars_removed} control characters removed" if stats.control_chars_removed else ""),
+            + (f", {stats.control_chars_removed} control characters removed" if stats.control_chars_removed else "")
+            + (f", {stats.formulas_guarded} formula-like texts prefixed with '" if stats.formulas_guarded else ""),
             highlight=False, soft_wrap=True,
         )
 

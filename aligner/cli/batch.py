@@ -8,7 +8,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.text import Text
 
-from ._common import KEEP_HELP, ONE_PASS_HELP, err, excluded_summary, out, primary, setup_logging, user_errors
+from ._common import (
+    FORMULA_GUARD_HELP, KEEP_HELP, MAX_INPUT_HELP, ONE_PASS_HELP, err, excluded_summary, out, primary, setup_logging,
+    user_errors,
+)
 
 
 class _RateColumn(ProgressColumn):
@@ -68,6 +71,9 @@ def batch(
     keep_copies: bool = typer.Option(False, "--keep-copies", help=KEEP_HELP["copies"]),
     keep_wrong_language: bool = typer.Option(False, "--keep-wrong-language", help=KEEP_HELP["wrong_language"]),
     keep_boilerplate: bool = typer.Option(False, "--keep-boilerplate", help=KEEP_HELP["boilerplate"]),
+    no_formula_guard: bool = typer.Option(False, "--no-formula-guard", help=FORMULA_GUARD_HELP),
+    dashboard: bool = typer.Option(False, "--dashboard", help="With --engine dask and no --scheduler: serve the Dask dashboard on 127.0.0.1 (off by default)."),
+    max_input_chars: Optional[int] = typer.Option(None, "--max-input-chars", min=0, help=MAX_INPUT_HELP + " Default 6,000,000."),
 ) -> None:
     """Align many document pairs into one corpus; re-running resumes where a run stopped."""
     setup_logging(verbose)
@@ -85,9 +91,15 @@ def batch(
             device=device, factory=embedder_factory, workers=workers, engine=engine, scheduler=scheduler,
             keep_identical=keep_identical, keep_copies=keep_copies, keep_wrong_language=keep_wrong_language,
             keep_boilerplate=keep_boilerplate,
+            formula_guard=not no_formula_guard, max_input_chars=max_input_chars,
+            dashboard=dashboard,
         )
+        from .ticker import BatchCounts, Ticker
+
         with _progress() as progress:
-            summary = run_batch(source, outdir, options, RichBatchProgress(progress))
+            counts = BatchCounts(RichBatchProgress(progress))
+            with Ticker(counts.status):
+                summary = run_batch(source, outdir, options, counts)
         m = summary.merged
         out.print(
             f"{summary.output}: {m.pairs_written} pairs from {m.documents} documents"

@@ -29,6 +29,7 @@ def review_import(
         out.print(
             f"{output}: {stats.written} pairs written from {stats.kept} kept of {stats.rows} rows"
             + (f", {stats.empty_skipped} kept rows with an empty side skipped" if stats.empty_skipped else "")
-            + (f", {stats.duplicates_merged} duplicates merged" if stats.duplicates_merged else ""),
+            + (f", {stats.duplicates_merged} duplicates merged" if stats.duplicates_merged else "")
+            + (f", {stats.formulas} formula cells read as text" if stats.formulas else ""),
             highlight=False, soft_wrap=True,
         )

@@ -1,18 +1,85 @@
 """Atomic file writes: a temporary sibling, fsynced, renamed over the target only on success.
 
 Every writer of the project goes through here, so a failed or killed write never leaves a partial
-output (nor a temporary file) and an existing file stays as it was.
+output and an existing file stays as it was. A temporary file is named ``.<name>.<pid>-<random>.tmp``:
+one left by a process killed with SIGKILL (its pid is gone) is removed by the next write of the
+same file (and by the batch's part pruning); SIGTERM is turned into a clean exit by the CLI
+(:func:`exit_on_sigterm`), which removes the temporary file at once.
 """
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import re
+import signal
 import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import IO, Any, Iterator, Union
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+TEMP_SUFFIX = ".tmp"
+_TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?:(?P<pid>\d+)-)?[A-Za-z0-9_]{6,12}\.tmp$")
+OLD_TEMP_SECONDS = 3600
+"""A temporary file without a pid in its name (older versions) is stale after this long."""
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. EPERM: someone else's live process
+        return True
+    return True
+
+
+def is_stale_temp(path: Path) -> bool:
+    """True for a temporary file of an atomic write whose writer is gone (killed, crashed)."""
+    match = _TEMP_NAME.match(path.name)
+    if match is None:
+        return False
+    if match.group("pid"):
+        pid = int(match.group("pid"))
+        return pid != os.getpid() and not _pid_alive(pid)
+    try:
+        return time.time() - path.stat().st_mtime > OLD_TEMP_SECONDS
+    except OSError:
+        return False
+
+
+def remove_stale_temps(target: Path) -> int:
+    """Remove stale temporary files of earlier writes of ``target``; returns how many."""
+    removed = 0
+    with contextlib.suppress(OSError):
+        for path in target.parent.glob(f".{glob.escape(target.name)}.*{TEMP_SUFFIX}"):
+            match = _TEMP_NAME.match(path.name)
+            if match is not None and match.group("name") == target.name and is_stale_temp(path):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed += 1
+    return removed
+
+
+@contextlib.contextmanager
+def exit_on_sigterm(code: int = 143) -> Iterator[None]:
+    """Within the block SIGTERM raises ``SystemExit(code)``, so that ``finally`` blocks and atomic writes
+    clean up (temporary files removed, outputs untouched) instead of the process vanishing."""
+    def handler(signum, frame):
+        raise SystemExit(code)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager
@@ -31,7 +98,9 @@ def atomic_path(path: PathLike) -> Iterator[Path]:
     """Like :func:`atomic_file` for writers that want a path of their own (e.g. pyarrow)."""
     target = Path(path)
     mode = new_file_mode(target)
-    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False) as tmp:
+    remove_stale_temps(target)
+    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.{os.getpid()}-", suffix=TEMP_SUFFIX,
+                                     delete=False) as tmp:
         pass
     try:
         yield Path(tmp.name)

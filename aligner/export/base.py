@@ -32,6 +32,7 @@ from .selection import (
     WRONG_LANGUAGE_STATUS,
     exclusion,
 )
+from .outpath import check_output
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..align.base import Bead
@@ -82,6 +83,8 @@ class ExportOptions:
     """Pairs with a side mostly in the wrong language go in the TMX too."""
     keep_boilerplate: bool = False
     """Pairs whose two sides are both boilerplate (menus, copyright lines) go in the TMX too."""
+    formula_guard: bool = True
+    """CSV/TSV: put ``'`` before a text starting with ``= + - @``, tab or CR (see ``aligner.export.cells``)."""
 
     def __post_init__(self) -> None:
         if self.min_band is not None:
@@ -138,6 +141,10 @@ class ExportStats:
     near_copy: int = 0
     wrong_language: int = 0
     boilerplate: int = 0
+    formulas_guarded: int = 0
+    """CSV/TSV fields given a leading ``'`` so that spreadsheets do not run them as formulas."""
+    cells_truncated: int = 0
+    """XLSX cells cut to Excel's limit of 32,767 characters (their rows are set to keep = no)."""
     path: Optional[Path] = None
     format: str = ""
 
@@ -274,23 +281,16 @@ def write_alignment(
     ``.tsv``, ``.beads``; case-insensitive).
 
     The file is replaced atomically: nothing is left at ``path`` (nor any temporary file) when
-    writing fails, and an existing file stays as it was. A missing or unwritable output folder
-    raises :class:`ExportError` (folders are never created). Without ``options`` the language
+    writing fails, and an existing file stays as it was. A missing or unwritable output folder, or
+    anything but a regular file at ``path`` (a symlink, device, pipe), raises :class:`ExportError`
+    (folders are never created). Without ``options`` the language
     codes come from ``result.src_lang``/``result.tgt_lang``.
     """
     target = Path(path).expanduser()
     exporter = exporter_for(target)
     if options is None:
         options = ExportOptions(src_lang=result.src_lang or "id", tgt_lang=result.tgt_lang or "en")
-    if target.is_symlink():
-        target = Path(os.path.realpath(target))
-    folder = target.parent
-    if not folder.exists():
-        raise ExportError(f"cannot write {target}: folder {folder} does not exist")
-    if not folder.is_dir():
-        raise ExportError(f"cannot write {target}: {folder} is not a folder")
-    if target.is_dir():
-        raise ExportError(f"cannot write {target}: it is a folder")
+    check_output(target)
     binary = getattr(exporter, "binary", False)  # e.g. .xlsx: written to a binary stream
     try:
         with atomic_file(target, binary=binary) as stream:

@@ -2,7 +2,8 @@
 
 Files are UTF-8 without a BOM, RFC 4180 style (``\\r\\n`` line ends, fields quoted when needed).
 Read them back with ``pandas.read_csv(path, sep=..., dtype=str, keep_default_na=False)`` to keep
-texts such as ``NA`` as written.
+texts such as ``NA`` as written. A text starting with ``= + - @``, a tab or CR is written with a
+leading ``'`` so that spreadsheets do not run it as a formula (``ExportOptions.formula_guard``).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import csv
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
+from .cells import FormulaGuard
 from .base import ExportOptions, ExportStats, format_indexes, format_score, iter_rows, register
 from .langcodes import short_code
 
@@ -51,13 +53,14 @@ class DelimitedExporter:
         """Write the table for ``result`` to ``stream`` (opened with ``newline=""``)."""
         stats = ExportStats(format=self.name)
         writer = csv.writer(stream, delimiter=self.delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(header(options))
+        guard = FormulaGuard(options.formula_guard)
+        writer.writerow([guard(h) for h in header(options)])
         for row in iter_rows(result, options, stats):
             bead = row.bead
             writer.writerow(
                 [
-                    row.src_text,
-                    row.tgt_text,
+                    guard(row.src_text),
+                    guard(row.tgt_text),
                     format_score(bead.score),
                     bead.kind,
                     format_indexes(bead.src),
@@ -66,6 +69,7 @@ class DelimitedExporter:
                 ]
             )
             stats.rows_written += 1
+        stats.formulas_guarded = guard.guarded
         return stats
 
 

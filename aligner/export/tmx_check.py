@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Union
 
 from .base import _XML_ILLEGAL
+from .tmx_entities import entity_problems
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
@@ -20,7 +21,8 @@ def check_tmx(path: Union[str, os.PathLike]) -> list[str]:
     Checked: well-formed XML with no illegal characters; ``<tmx version>``, a ``<header>`` with
     its required attributes and a ``<body>``; language tags that look like BCP-47; every ``<tu>``
     with at least two ``<tuv>``\\ s in different languages, one in the header's ``srclang``
-    (unless ``*all*``); every ``<seg>`` present and non-empty.
+    (unless ``*all*``); every ``<seg>`` present and non-empty; no entity declared in the DOCTYPE or
+    used in the text (they are never expanded).
     """
     from lxml import etree
 
@@ -40,9 +42,9 @@ def check_tmx(path: Union[str, os.PathLike]) -> list[str]:
         root = etree.fromstring(raw, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
     except etree.XMLSyntaxError as exc:
         return [f"not well-formed XML: {exc}"]
-    problems: list[str] = []
+    problems: list[str] = entity_problems(root.getroottree())
     if root.tag != "tmx":
-        return [f"root element is <{root.tag}>, not <tmx>"]
+        return problems + [f"root element is <{root.tag}>, not <tmx>"]
     if root.get("version") not in ("1.4", "1.4b", "1.3", "1.2", "1.1"):
         problems.append(f"<tmx> version is {root.get('version')!r}, expected '1.4'")
     header, body = root.find("header"), root.find("body")

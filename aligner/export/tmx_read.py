@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .tmx import PROP_PREFIX
+from .tmx_entities import entity_problems
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: Columns always present, in this order; props follow (``x-aligner-`` stripped, others as written).
@@ -43,6 +44,9 @@ def read_tmx(path: Union[str, os.PathLike]) -> pd.DataFrame:
         tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
     except etree.XMLSyntaxError as exc:
         raise InputError(f"{path}: not well-formed XML ({exc})") from None
+    entities = entity_problems(tree)
+    if entities:
+        raise InputError(f"{path}: {entities[0]}" + (f" (and {len(entities) - 1} more entity problems)" if len(entities) > 1 else ""))
     root = tree.getroot()
     header = root.find("header")
     srclang = (header.get("srclang") if header is not None else "") or ""

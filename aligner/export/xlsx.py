@@ -2,13 +2,15 @@
 
 Sheet ``review`` has the columns :data:`COLUMNS`; reviewers edit texts, delete or merge rows and
 set ``keep`` to ``yes``/``no``; ``aligner review-import`` (:mod:`aligner.review`) turns the sheet
-back into a TMX. Sheet ``info`` holds the language codes, document id and model.
+back into a TMX. Sheet ``info`` holds the language codes, document id and model. Every text cell
+is typed as a string, so a sentence such as ``=HYPERLINK(...)`` stays text, never a formula.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..bands import band
+from .cells import EXCEL_CELL_LIMIT
 from .base import ALIGNED, LONG_SEGMENT, POLICY_STATUSES, ExportOptions, ExportStats, format_indexes, iter_rows, register
 from .tmx import pair_flags
 
@@ -22,6 +24,8 @@ FILLS = {"good": "FFC6EFCE", "check": "FFFFEB9C", "bad": "FFFFC7CE", "unaligned"
 WIDTHS = {"keep": 7, "band": 10, "score": 7, "bead": 6, "src_text": 60, "tgt_text": 60, "doc": 14, "flags": 22,
           "status": 15, "src_idx": 9, "tgt_idx": 9}
 REVIEW_SHEET = "review"
+TRUNCATED_FLAG = "cut-for-excel"
+"""Flag of a row whose text was cut to Excel's cell limit (kept out of the TMX unless set back to yes)."""
 INFO_SHEET = "info"
 
 
@@ -35,6 +39,13 @@ def default_keep(status: str, band_name: str, flags: str) -> str:
     if band_name == "good" and status == ALIGNED and not {"identical", "long-segment"} & set(flags.split(",")):
         return "yes"
     return ""
+
+
+def as_text(cells) -> None:
+    """Type every string cell of a row as text: openpyxl would store ``=...`` as a live formula."""
+    for cell in cells:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 class XlsxExporter:
@@ -64,13 +75,21 @@ class XlsxExporter:
             bead = row.bead
             band_name = band(bead.score) if bead.is_pair else "unaligned"
             flags = pair_flags(result, row)
+            keep_value = default_keep(row.status, band_name, flags)
+            texts = {}
+            for name, text in (("src_text", row.src_text), ("tgt_text", row.tgt_text)):
+                if len(text) > EXCEL_CELL_LIMIT:
+                    stats.cells_truncated += 1
+                    text, keep_value = text[:EXCEL_CELL_LIMIT], "no"
+                    flags = ",".join(f for f in (flags, TRUNCATED_FLAG) if f)
+                texts[name] = text
             values = {
-                "keep": default_keep(row.status, band_name, flags),
+                "keep": keep_value,
                 "band": band_name,
                 "score": round(float(bead.score), 3),
                 "bead": bead.kind,
-                "src_text": row.src_text,
-                "tgt_text": row.tgt_text,
+                "src_text": texts["src_text"],
+                "tgt_text": texts["tgt_text"],
                 "doc": options.doc_id or "",
                 "flags": flags,
                 "status": row.status,
@@ -79,6 +98,7 @@ class XlsxExporter:
             }
             sheet.append([values[c] for c in COLUMNS])
             r = sheet.max_row
+            as_text(sheet[r])
             fill = PatternFill("solid", start_color=FILLS[band_name], end_color=FILLS[band_name])
             sheet.cell(r, col["band"]).fill = fill
             sheet.cell(r, col["keep"]).fill = fill
@@ -98,6 +118,7 @@ class XlsxExporter:
                            ("tool", f"{options.tool_name} {options.tool_version}"),
                            ("long_segment_chars", str(LONG_SEGMENT))):
             info.append([key, value])
+            as_text(info[info.max_row])
         book.save(stream)
         return stats
 

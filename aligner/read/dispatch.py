@@ -7,17 +7,18 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from aligner.errors import InputError
+from aligner.read.limits import ReadLimits
 
 log = logging.getLogger(__name__)
 
-ReadFunction = Callable[[Path, Optional[str]], str]
-"""``(path, encoding) -> text``: decoded text with one paragraph per line."""
+ReadFunction = Callable[[Path, Optional[str], ReadLimits], str]
+"""``(path, encoding, limits) -> text``: decoded text with one paragraph per line."""
 
 
-def _text(path: Path, encoding: Optional[str]) -> str:
+def _text(path: Path, encoding: Optional[str], limits: ReadLimits) -> str:
     from aligner.read.text import read_text
 
-    return read_text(path, encoding)
+    return read_text(path, encoding, limits)
 
 
 def _markdown(path: Path, encoding: Optional[str]) -> str:
@@ -26,22 +27,22 @@ def _markdown(path: Path, encoding: Optional[str]) -> str:
     return read_markdown(path, encoding)
 
 
-def _html(path: Path, encoding: Optional[str]) -> str:
+def _html(path: Path, encoding: Optional[str], limits: ReadLimits) -> str:
     from aligner.read.html import read_html
 
-    return read_html(path, encoding)
+    return read_html(path, encoding, limits)
 
 
-def _docx(path: Path, encoding: Optional[str]) -> str:
+def _docx(path: Path, encoding: Optional[str], limits: ReadLimits) -> str:
     from aligner.read.docx import read_docx
 
-    return read_docx(path)
+    return read_docx(path, limits)
 
 
-def _pdf(path: Path, encoding: Optional[str]) -> str:
+def _pdf(path: Path, encoding: Optional[str], limits: ReadLimits) -> str:
     from aligner.read.pdf import read_pdf
 
-    return read_pdf(path)
+    return read_pdf(path, limits)
 
 
 READERS: dict[str, ReadFunction] = {"text": _text, "html": _html, "docx": _docx, "pdf": _pdf, "markdown": _markdown}
@@ -75,13 +76,16 @@ def format_of(path: str | os.PathLike[str], input_format: Optional[str] = None) 
 
 
 def read_document(
-    path: str | os.PathLike[str], input_format: Optional[str] = None, encoding: Optional[str] = None
+    path: str | os.PathLike[str], input_format: Optional[str] = None, encoding: Optional[str] = None,
+    max_chars: Optional[int] = None,
 ) -> str:
     """Read ``path`` (text, Markdown, HTML, DOCX or PDF) into decoded text, one paragraph per line.
 
     Offsets of later stages refer to the returned text (Markdown: mapped back onto the file by
-    ``aligner.read.markdown.map_offsets``); problems raise ``InputError`` (one line).
+    ``aligner.read.markdown.map_offsets``); problems raise ``InputError`` (one line),
+    and so does an input over ``max_chars`` characters (see :mod:`aligner.read.limits`; None: the
+    default of 6 million, 0: no limit).
     """
     fmt = format_of(path, input_format)
     log.debug("reading %s as %s", path, fmt)
-    return READERS[fmt](Path(path), encoding)
+    return READERS[fmt](Path(path), encoding, ReadLimits.from_chars(max_chars))

@@ -9,9 +9,10 @@ import io
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from aligner.errors import InputError
+from aligner.read.limits import DOCX_BYTES_PER_CHAR, ReadLimits
 from aligner.read.text import _read_bytes
 
 if TYPE_CHECKING:
@@ -42,12 +43,17 @@ def _block_texts(container) -> Iterator[str]:
             yield block.text
 
 
-def read_docx(path: str | os.PathLike[str]) -> str:
-    """Read a .docx file and return its text, one paragraph (or table-cell paragraph) per line."""
+def read_docx(path: str | os.PathLike[str], limits: Optional[ReadLimits] = None) -> str:
+    """Read a .docx file and return its text, one paragraph (or table-cell paragraph) per line.
+
+    Before parsing, the archive's uncompressed size and body paragraph count are checked against
+    ``limits`` (a zip bomb is refused in a fraction of a second, without expanding it)."""
     p = Path(path)
-    data = _read_bytes(p)
+    limits = limits or ReadLimits()
+    data = _read_bytes(p, limits, DOCX_BYTES_PER_CHAR)
     if not data:
         raise InputError(f"{p}: file is empty")
+    limits.check_docx(p, io.BytesIO(data))
     try:
         import docx
 
@@ -59,6 +65,7 @@ def read_docx(path: str | os.PathLike[str]) -> str:
     lines = [line for line in lines if line]
     if not lines:
         raise InputError(f"{p}: the document has no text")
+    limits.check_chars(p, sum(len(line) + 1 for line in lines))
     log.debug("read %s: %d paragraphs", p, len(lines))
     return "\n".join(lines) + "\n"
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Optional
 
 from aligner.errors import InputError
 from aligner.read.base import quiet_logger
+from aligner.read.limits import ReadLimits
 from aligner.read.text import _decode, _read_bytes
 
 if TYPE_CHECKING:
@@ -24,6 +25,15 @@ log = logging.getLogger(__name__)
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _SPACES = re.compile(r"[^\S\n]+")
+
+# What browsers do with some declared charsets (WHATWG Encoding / HTML prescan): a <meta> cannot
+# declare UTF-16/32 (it could not have been read if it were), so it means UTF-8; Latin-1 and ASCII
+# labels mean windows-1252.
+_AS_BROWSERS = {
+    "utf-16": "utf-8", "utf-16-le": "utf-8", "utf-16-be": "utf-8",
+    "utf-32": "utf-8", "utf-32-le": "utf-8", "utf-32-be": "utf-8",
+    "latin-1": "cp1252", "iso8859-1": "cp1252", "ascii": "cp1252",
+}
 
 
 @lru_cache(maxsize=1)
@@ -45,9 +55,10 @@ def _declared_charset(data: bytes) -> Optional[str]:
         return None
     name = match.group(1).decode("ascii", "replace")
     try:
-        return codecs.lookup(name).name
+        codec = codecs.lookup(name).name
     except LookupError:
         return None
+    return _AS_BROWSERS.get(codec, codec)
 
 
 def decode_html(path: Path, data: bytes, encoding: Optional[str] = None) -> str:
@@ -83,13 +94,17 @@ def html_to_text(markup: str, source: str = "<html>") -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def read_html(path: str | os.PathLike[str], encoding: Optional[str] = None) -> str:
-    """Read an HTML file and return its main text (see ``html_to_text``); ``InputError`` if unusable."""
+def read_html(path: str | os.PathLike[str], encoding: Optional[str] = None, limits: Optional[ReadLimits] = None) -> str:
+    """Read an HTML file and return its main text (see ``html_to_text``); ``InputError`` if unusable.
+
+    The page's markup counts against ``limits`` (its characters, before extraction)."""
     p = Path(path)
-    data = _read_bytes(p)
+    limits = limits or ReadLimits()
+    data = _read_bytes(p, limits)
     if not data.strip():
         raise InputError(f"{p}: file is empty")
     markup = decode_html(p, data, encoding)
+    limits.check_chars(p, len(markup), "HTML page")
     if "\x00" in markup:
         raise InputError(f"{p}: looks like a binary file, not HTML")
     text = html_to_text(markup, str(p))

@@ -15,9 +15,11 @@ import os
 import re
 import statistics
 from pathlib import Path
+from typing import Optional
 
 from aligner.errors import InputError
 from aligner.read.base import quiet_logger
+from aligner.read.limits import DOCX_BYTES_PER_CHAR, ReadLimits
 from aligner.read.text import _read_bytes
 
 log = logging.getLogger(__name__)
@@ -68,10 +70,13 @@ def join_lines(pages: list[list[str]]) -> list[str]:
     return paragraphs
 
 
-def read_pdf(path: str | os.PathLike[str]) -> str:
-    """Read a PDF file and return its text, one re-joined paragraph per line; warns that order may differ."""
+def read_pdf(path: str | os.PathLike[str], limits: Optional[ReadLimits] = None) -> str:
+    """Read a PDF file and return its text, one re-joined paragraph per line; warns that order may differ.
+
+    Pages and extracted characters are checked against ``limits`` as the pages are read."""
     p = Path(path)
-    data = _read_bytes(p)
+    limits = limits or ReadLimits()
+    data = _read_bytes(p, limits, DOCX_BYTES_PER_CHAR)
     if not data:
         raise InputError(f"{p}: file is empty")
     try:
@@ -81,7 +86,12 @@ def read_pdf(path: str | os.PathLike[str]) -> str:
             reader = pypdf.PdfReader(io.BytesIO(data))
             if reader.is_encrypted and not reader.decrypt(""):
                 raise InputError(f"{p}: the PDF is encrypted with a password")
-            raw_pages = [page.extract_text() or "" for page in reader.pages]
+            limits.check_pages(p, len(reader.pages))
+            raw_pages, chars = [], 0
+            for page in reader.pages:
+                raw_pages.append(page.extract_text() or "")
+                chars += len(raw_pages[-1])
+                limits.check_chars(p, chars, "extracted text")
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged files

@@ -20,6 +20,7 @@ import unicodedata
 from pathlib import Path
 
 from aligner.errors import InputError
+from aligner.read.limits import BYTES_PER_CHAR, ReadLimits
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +50,14 @@ def _control_share(text: str) -> float:
     return controls / len(text) if text else 0.0
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limits: ReadLimits | None = None, per_char: int = BYTES_PER_CHAR) -> bytes:
     if not path.exists():
         raise InputError(f"{path}: file not found")
     if path.is_dir():
         raise InputError(f"{path}: is a directory, not a file")
     try:
+        if limits is not None and path.is_file():
+            limits.check_file_size(path, path.stat().st_size, per_char)
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
@@ -99,16 +102,19 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> str:
         ) from None
 
 
-def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> str:
+def read_text(path: str | os.PathLike[str], encoding: str | None = None, limits: ReadLimits | None = None) -> str:
     """Read a plain-text file and return its decoded text (BOM removed, line endings kept).
 
-    ``encoding`` overrides detection (e.g. ``"cp1252"``); problems raise ``InputError``.
+    ``encoding`` overrides detection (e.g. ``"cp1252"``); problems raise ``InputError``, and so
+    does a text over ``limits`` (default :data:`aligner.read.limits.DEFAULT_MAX_CHARS` characters).
     """
     p = Path(path)
-    data = _read_bytes(p)
+    limits = limits or ReadLimits()
+    data = _read_bytes(p, limits)
     if not data:
         raise InputError(f"{p}: file is empty")
     text = _decode(p, data, encoding)
+    limits.check_chars(p, len(text))
     if not text.strip():
         raise InputError(f"{p}: file is empty (whitespace only)")
     if "\x00" in text or _control_share(text) > _MAX_CONTROL_SHARE:

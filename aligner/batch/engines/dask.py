@@ -1,7 +1,9 @@
 """The Dask engine: the same chunk function on Dask workers, each loading the embedder once.
 
 A worker plugin carries the loader to every worker and keeps the embedder it loads on first
-use. Without a scheduler address a ``LocalCluster`` (processes, one thread each) is started.
+use. Without a scheduler address a ``LocalCluster`` (processes, one thread each) is started; it
+listens on 127.0.0.1 only, and its HTTP dashboard (unauthenticated) is off unless asked for, and
+then also on 127.0.0.1.
 The output folder must be reachable by the workers (shared storage for a remote cluster).
 """
 from __future__ import annotations
@@ -22,6 +24,8 @@ from ..store import PartStore
 from . import OnDone
 
 log = logging.getLogger(__name__)
+
+LOOPBACK = "127.0.0.1"
 
 
 class EmbedderPlugin(WorkerPlugin):
@@ -66,8 +70,10 @@ def run_dask(
     workers: int,
     on_done: OnDone,
     scheduler: Optional[str] = None,
+    dashboard: bool = False,
 ) -> None:
-    """Run every chunk on a Dask cluster (``scheduler`` address, or a new LocalCluster)."""
+    """Run every chunk on a Dask cluster (``scheduler`` address, or a new LocalCluster on loopback,
+    with a dashboard on ``127.0.0.1`` when ``dashboard``)."""
     if not chunks:
         return
     plugin = EmbedderPlugin(loader)
@@ -75,9 +81,12 @@ def run_dask(
     if scheduler:
         client = Client(scheduler)
     else:
-        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                               dashboard_address=":0")
+        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True, host=LOOPBACK,
+                               dashboard_address=f"{LOOPBACK}:0" if dashboard else None,
+                               worker_dashboard_address=None)
         client = Client(cluster)
+        if dashboard:
+            log.warning("Dask dashboard (this machine only): %s", cluster.dashboard_link)
     try:
         client.register_plugin(plugin, name=plugin.name)
         futures = client.map(dask_chunk, list(chunks), settings=settings, outdir=str(outdir),

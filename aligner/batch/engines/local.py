@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -10,6 +11,7 @@ from typing import Callable, Optional, Sequence
 from ...embed.base import Embedder
 from ..discover import DocPair
 from ..job import DocOutcome, JobSettings, run_chunk
+from ..lifeline import die_with_parent
 from ..store import PartStore
 from . import OnDone
 
@@ -24,7 +26,8 @@ class _WorkerState:
     store: Optional[PartStore] = None
 
 
-def _init_worker(loader: Callable[[], Embedder], settings: JobSettings, outdir: Path) -> None:
+def _init_worker(loader: Callable[[], Embedder], settings: JobSettings, outdir: Path, parent: int) -> None:
+    die_with_parent(parent)
     _WorkerState.embedder = loader()
     _WorkerState.settings = settings
     _WorkerState.store = PartStore(outdir)
@@ -43,7 +46,8 @@ def run_local(
     on_done: OnDone,
 ) -> None:
     """Run every chunk; ``workers <= 1`` runs in this process, else in ``workers`` spawned
-    processes (spawn: safe with torch's thread pools). ``loader`` must be picklable."""
+    processes (spawn: safe with torch's thread pools) that die with this one, even on SIGKILL
+    (:mod:`aligner.batch.lifeline`). ``loader`` must be picklable."""
     if not chunks:
         return
     store = PartStore(outdir)
@@ -55,7 +59,7 @@ def run_local(
     ctx = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(
         max_workers=min(workers, len(chunks)), mp_context=ctx,
-        initializer=_init_worker, initargs=(loader, settings, Path(outdir)),
+        initializer=_init_worker, initargs=(loader, settings, Path(outdir), os.getpid()),
     )
     try:
         pending: set[Future] = {pool.submit(_run_in_worker, chunk) for chunk in chunks}
@@ -63,5 +67,7 @@ def run_local(
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
                 on_done(fut.result())
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:  # SIGTERM, Ctrl-C, a failed chunk: do not wait for running chunks
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

@@ -1,0 +1,50 @@
+"""Local batch workers die with their parent: SIGKILL the batch, and its worker processes are gone in seconds."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+
+from test_batch import _env, make_corpus
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+
+
+def _alive(pids: list[int]) -> list[int]:
+    out = []
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                out.append(pid)
+        except psutil.NoSuchProcess:
+            pass
+    return out
+
+
+def test_sigkill_of_a_local_batch_takes_its_workers_down(tmp_path):
+    make_corpus(tmp_path / "in", 24, seed=4)
+    cmd = [sys.executable, "-m", "aligner", "batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
+           "--embedder-factory", "test_batch:SlowHashingEmbedder", "--workers", "2"]
+    proc = subprocess.Popen(cmd, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        parts = tmp_path / "out" / ".parts"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and len(list(parts.glob("doc*.json"))) < 2:
+            time.sleep(0.05)
+        workers = [c.pid for c in psutil.Process(proc.pid).children(recursive=True)]
+        assert len(workers) >= 2, "the pool's workers should be running"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 5
+        while _alive(workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = _alive(workers)
+        assert not left, f"workers {left} outlived the killed batch"
+    finally:
+        for pid in _alive([proc.pid]):
+            os.kill(pid, signal.SIGKILL)
