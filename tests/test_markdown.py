@@ -190,3 +190,14 @@ def test_crlf_and_form_feeds_keep_offsets_right() -> None:
     assert [page[s.start : s.end] for s in sentences] == ["Judul", "Paragraf satu.", "Masih satu.", "Butir *dua*."]
     assert [s.text for s in sentences] == ["Judul", "Paragraf satu.", "Masih satu.", "Butir dua."]
     assert [page[b.start : b.end] for b in text.non_prose] == ["```\r\nkode\r\n```"]
+
+
+def test_markdown_input_has_the_same_size_limit_as_text(tmp_path: Path) -> None:
+    from aligner.errors import InputError
+    from aligner.read.limits import ReadLimits
+
+    path = tmp_path / "big.md"
+    path.write_text("# Judul\n\n" + "Kalimat panjang sekali. " * 200, encoding="utf-8")
+    with pytest.raises(InputError, match="over the input limit"):
+        read_document(path, max_chars=1000)
+    assert "Kalimat" in read_document(path, max_chars=100_000)

@@ -21,10 +21,10 @@ def _text(path: Path, encoding: Optional[str], limits: ReadLimits) -> str:
     return read_text(path, encoding, limits)
 
 
-def _markdown(path: Path, encoding: Optional[str]) -> str:
+def _markdown(path: Path, encoding: Optional[str], limits: ReadLimits) -> str:
     from aligner.read.markdown import read_markdown
 
-    return read_markdown(path, encoding)
+    return read_markdown(path, encoding, limits)
 
 
 def _html(path: Path, encoding: Optional[str], limits: ReadLimits) -> str:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
+    from aligner.read.limits import ReadLimits
     from aligner.segment.base import Sentence
 
 log = logging.getLogger(__name__)
@@ -202,11 +203,14 @@ def markdown_prose(source: str) -> MarkdownText:
     return MarkdownText(text, builder.origin, source, builder.non_prose)
 
 
-def read_markdown(path: str | os.PathLike[str], encoding: Optional[str] = None) -> MarkdownText:
-    """Read a Markdown file (decoded as ``read_text`` does) and return its prose (:class:`MarkdownText`)."""
+def read_markdown(
+    path: str | os.PathLike[str], encoding: Optional[str] = None, limits: Optional[ReadLimits] = None
+) -> MarkdownText:
+    """Read a Markdown file (decoded, and size-limited, as ``read_text`` does) and return its prose
+    (:class:`MarkdownText`)."""
     from aligner.errors import InputError
 
-    source = read_text(Path(path), encoding)
+    source = read_text(Path(path), encoding, limits)
     prose = markdown_prose(source)
     counts = prose.counts()
     if counts:
