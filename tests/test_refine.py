@@ -257,3 +257,16 @@ def test_second_pass_works_with_k_nearest_neighbour_baselines():
     beads = align_embeddings(src, tgt, src_text=src_text, tgt_text=tgt_text, encode=encoder, config=config)
     assert len(encoder.calls) == 1
     assert ((12,), ()) in [(b.src, b.tgt) for b in beads]
+
+
+def test_wide_text_windows_only_near_first_pass_merges():
+    from aligner.align.refine import text_window_requests
+
+    mask = np.ones(8, bool)
+    near = np.zeros(8, bool)
+    near[4:8] = True
+    lengths = np.full(8, 10)
+    got = text_window_requests(mask, near, 4, lengths, 10_000, wide=4)
+    assert [r for r in got if r[0] < 4] == [r for r in window_requests(mask, 3, lengths, 10_000)]
+    assert [r for r in got if r[0] == 4] == [(4, 8)]  # sentences 4-7: the only 4-window inside ``near``
+    assert text_window_requests(mask, near, 3, lengths, 10_000, wide=4) == window_requests(mask, 3, lengths, 10_000)

@@ -12,7 +12,8 @@ from .base import Bead
 from .confidence import Calibration
 from .dp import banded_dp, pair_types
 from .refine import (
-    Encode, RefineConfig, attach_fragments, near_merges, second_pass_params, unsettled, window_requests, window_texts,
+    Encode, RefineConfig, attach_fragments, merge_neighbourhood, near_merges, second_pass_params, text_window_requests,
+    unsettled, window_texts,
 )
 from .scoring import PairScorer, ScoringParams
 from .windows import WindowOverrides
@@ -140,8 +141,11 @@ def first_pass(
         return FirstPass(beads, [])
     src_mask, tgt_mask = unsettled(beads, n, m, refine.confidence, refine.reach, src_flag, tgt_flag)
     size = min(scorer.max_size, refine.max_text_size)
-    src_req = window_requests(src_mask, size, np.array([len(t) for t in src_text]), refine.max_window_chars)
-    tgt_req = window_requests(tgt_mask, size, np.array([len(t) for t in tgt_text]), refine.max_window_chars)
+    src_near, tgt_near = merge_neighbourhood(beads, n, m)
+    src_req = text_window_requests(src_mask, src_near, size, np.array([len(t) for t in src_text]),
+                                   refine.max_window_chars, refine.wide_window)
+    tgt_req = text_window_requests(tgt_mask, tgt_near, size, np.array([len(t) for t in tgt_text]),
+                                   refine.max_window_chars, refine.wide_window)
     if not src_req and not tgt_req:
         return FirstPass(beads, [])
 

@@ -44,6 +44,8 @@ class RefineConfig:
     """Half-width, in sentences, of the corridor around the first path searched again."""
     max_text_size: int = 4
     """Windows of more sentences keep their summed vector (1-4 and 2-3 beads need 4; larger are rare)."""
+    wide_window: int = 4
+    """Windows of this many sentences or more are encoded only near the first pass's merges."""
     max_window_chars: int = 1000
     """Longer windows keep their summed vector: the encoder would truncate their text (512 tokens),
     and long inputs make its attention memory grow with the square of their length."""
@@ -134,11 +136,9 @@ def attach_fragments(
     return out
 
 
-def near_merges(beads: Sequence[Bead], n: int, m: int, max_size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Window masks ``(max_size, n + 1)`` / ``(max_size, m + 1)`` of the windows that hold a sentence
-    in, or next to, a first-pass bead that is not 1-1 (a merge or a sentence left unaligned)."""
-    from .windows import window_any
-
+def merge_neighbourhood(beads: Sequence[Bead], n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the source/target sentences in, or next to, a first-pass bead that is not 1-1
+    (a merge or a sentence left unaligned)."""
     src = np.zeros(n, dtype=bool)
     tgt = np.zeros(m, dtype=bool)
     for b in beads:
@@ -148,6 +148,15 @@ def near_merges(beads: Sequence[Bead], n: int, m: int, max_size: int) -> tuple[n
             src[max(0, i - 1) : i + 2] = True
         for j in b.tgt:
             tgt[max(0, j - 1) : j + 2] = True
+    return src, tgt
+
+
+def near_merges(beads: Sequence[Bead], n: int, m: int, max_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Window masks ``(max_size, n + 1)`` / ``(max_size, m + 1)`` of the windows holding a sentence of
+    :func:`merge_neighbourhood`."""
+    from .windows import window_any
+
+    src, tgt = merge_neighbourhood(beads, n, m)
     return window_any(src, max_size), window_any(tgt, max_size)
 
 
@@ -195,6 +204,18 @@ def window_requests(mask: np.ndarray, max_size: int, lengths: np.ndarray, max_ch
         for e in range(size, n + 1)
         if run[e] >= size and chars[e] - chars[e - size] - 1.0 <= max_chars
     ]
+
+
+def text_window_requests(
+    mask: np.ndarray, near: np.ndarray, max_size: int, lengths: np.ndarray, max_chars: int, wide: int
+) -> list[tuple[int, int]]:
+    """``window_requests`` inside ``mask`` up to ``wide - 1`` sentences, and windows of ``wide`` or more
+    sentences only where they also lie in ``near`` (the first pass's merges): long windows serve the
+    big beads, which only form there."""
+    short = window_requests(mask, min(max_size, wide - 1), lengths, max_chars)
+    if max_size < wide:
+        return short
+    return short + [r for r in window_requests(mask & near, max_size, lengths, max_chars) if r[0] >= wide]
 
 
 def window_texts(texts: Sequence[str], requests: Sequence[tuple[int, int]]) -> list[str]:
