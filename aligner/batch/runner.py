@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable, Optional, Protocol, Sequence
 
 from ..embed.base import Embedder
+from ..embed.threads import available_cores, split_cores
 from ..errors import AlignerError
 from ..export.base import ExportOptions
 from .discover import discover
@@ -57,6 +58,8 @@ class BatchOptions:
     engine: str = "local"
     scheduler: Optional[str] = None
     creation_date: Optional[datetime] = None
+    threads: Optional[int] = None
+    precision: Optional[str] = None
 
 
 @dataclass
@@ -83,11 +86,16 @@ class BatchSummary:
 
 
 def available_cpus() -> int:
-    """CPUs this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+    """Cores this process may use (affinity, cgroup quota, OMP_NUM_THREADS)."""
+    return available_cores()
+
+
+def workers_and_threads(options: BatchOptions) -> tuple[int, Optional[int]]:
+    """Worker processes and threads per worker: on this machine's CPUs workers x threads never
+    exceeds its cores; a GPU or a remote Dask cluster keeps what was asked."""
+    if (options.device and not options.device.startswith("cpu")) or options.scheduler:
+        return max(1, options.workers or default_workers(options.device)), options.threads
+    return split_cores(available_cpus(), options.workers, options.threads)
 
 
 def default_workers(device: Optional[str]) -> int:
@@ -149,9 +157,8 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
         log.warning("%d files have no partner (listed in the report): %s%s", len(found.unmatched), shown, more)
     if not found.pairs:
         raise AlignerError(f"{source}: no document pairs found")
-    workers = max(1, options.workers or default_workers(options.device))
-    loader = options.loader or ModelLoader(options.model, options.device,
-                                           max(1, available_cpus() // workers), options.factory)
+    workers, threads = workers_and_threads(options)
+    loader = options.loader or ModelLoader(options.model, options.device, threads, options.factory, options.precision)
     spec = loader_spec(loader)
     settings = JobSettings(spec, options.src_lang, options.tgt_lang, options.segmented,
                            options.encoding, options.max_align, options.second_pass)

@@ -56,6 +56,11 @@ def progress_bar() -> Progress:
     )
 
 
+PRECISION_HELP = (
+    "auto, int8, fp32 or bf16. auto: bf16 on CPUs with native bf16, else int8 (ONNX Runtime, built once"
+    " into the cache) for the bundled model, else fp32; GPUs fp32."
+)
+
 ONE_PASS_HELP = (
     "Skip the second pass that re-encodes uncertain multi-sentence stretches as text: faster on messy"
     " documents, a little less accurate on merged or loosely translated sentences."

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..errors import AlignerError
-from ._common import ONE_PASS_HELP, err, out, primary, progress_bar, setup_logging, user_errors
+from ._common import ONE_PASS_HELP, PRECISION_HELP, err, out, primary, progress_bar, setup_logging, user_errors
 
 
 def align(
@@ -30,6 +30,8 @@ def align(
     input_format: Optional[str] = typer.Option(None, "--input-format", help="text, html, docx or pdf (default: from each file's extension; others are text)."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+    precision: Optional[str] = typer.Option(None, help=PRECISION_HELP),
+    threads: Optional[int] = typer.Option(None, min=1, help="Encoder threads (default: the cores this process may use, honouring cgroup limits and OMP_NUM_THREADS)."),
 ) -> None:
     """Align two documents and write the result (format from OUTPUT's extension)."""
     setup_logging(verbose)
@@ -37,6 +39,7 @@ def align(
         from ..align.aligner import AlignConfig
         from ..align.refine import RefineConfig
         from ..api import align_files
+        from .. import api
         from ..export import ExportOptions, supported_suffixes, write_alignment
 
         if output.suffix.lower() not in supported_suffixes():
@@ -46,9 +49,10 @@ def align(
         review_path = review_output(output, min_band, review)
         with progress_bar() as progress:
             task = progress.add_task("encoding sentences", total=None)
+            embedder = api.load_embedder(model, device=device, precision=precision, num_threads=threads)
             result = align_files(
                 src_file, tgt_file, encoding=encoding, input_format=input_format, src_lang=primary(src_lang), tgt_lang=primary(tgt_lang),
-                segmented=segmented, model=model, device=device, max_align=max_align,
+                segmented=segmented, model=embedder, device=device, max_align=max_align,
                 config=AlignConfig(refine=RefineConfig(enabled=not one_pass)),
                 progress=lambda k: progress.update(task, advance=k),
             )

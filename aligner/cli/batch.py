@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.text import Text
 
-from ._common import ONE_PASS_HELP, err, out, primary, setup_logging, user_errors
+from ._common import ONE_PASS_HELP, PRECISION_HELP, err, out, primary, setup_logging, user_errors
 
 
 class _RateColumn(ProgressColumn):
@@ -64,6 +64,8 @@ def batch(
     scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address (default: start a LocalCluster)."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+    precision: Optional[str] = typer.Option(None, help=PRECISION_HELP),
+    threads: Optional[int] = typer.Option(None, min=1, help="Encoder threads per worker (default: the cores divided among the workers; workers x threads never exceeds the cores)."),
 ) -> None:
     """Align many document pairs into one corpus; re-running resumes where a run stopped."""
     setup_logging(verbose)
@@ -78,6 +80,7 @@ def batch(
             output_file=output_file, fmt=fmt, src_lang=primary(src_lang), tgt_lang=primary(tgt_lang),
             segmented=segmented, encoding=encoding, max_align=max_align, second_pass=not one_pass, min_score=min_score, model=model,
             device=device, factory=embedder_factory, workers=workers, engine=engine, scheduler=scheduler,
+            threads=threads, precision=precision,
         )
         with _progress() as progress:
             summary = run_batch(source, outdir, options, RichBatchProgress(progress))

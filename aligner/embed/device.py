@@ -9,8 +9,8 @@ from aligner.errors import ModelError
 
 log = logging.getLogger(__name__)
 
-Precision = Literal["auto", "fp32", "bf16"]
-PRECISIONS = ("auto", "fp32", "bf16")
+Precision = Literal["auto", "int8", "fp32", "bf16"]
+PRECISIONS = ("auto", "int8", "fp32", "bf16")
 
 # CPU flags that mean native bf16 matmul support (AVX512-BF16 on Cooper Lake/Zen 4+, AMX on
 # Sapphire Rapids+).  Without them torch emulates bf16 and is slower than fp32.
@@ -66,25 +66,33 @@ def resolve_device(device: Optional[str]) -> str:
     raise ModelError(f"unknown device {device!r} (expected cpu, cuda, cuda:N or mps)")
 
 
-def resolve_precision(precision: Optional[str], device: str) -> str:
-    """Map ``auto``/``fp32``/``bf16`` to the precision actually used: ``"fp32"`` or ``"bf16"``.
+def resolve_precision(precision: Optional[str], device: str, int8_ok: bool = False) -> str:
+    """Map ``auto``/``int8``/``fp32``/``bf16`` to the precision to use: ``"int8"``, ``"fp32"`` or ``"bf16"``.
 
-    ``auto`` picks bf16 on a CPU with native bf16 support and fp32 everywhere else.  Measured on
-    this project's reference machine (2 cores with avx512_bf16, torch 2.13, multilingual-e5-small,
-    500 id-en-pud sentences, benchmarks/embed_speed.py): bf16 autocast ran 2.2-2.4x faster than
-    fp32 (220-247 vs 100-103 sentences/s) and its embeddings kept cosine >= 0.99999 to fp32's,
-    so auto chooses bf16 there.  GPUs stay fp32 under auto (fp32 is what was validated).
+    ``int8_ok``: the model has an int8 CPU build (the bundled e5).  ``auto`` on a CPU picks bf16
+    where the CPU has native bf16, else int8 where ``int8_ok``, else fp32; GPUs stay fp32.
+    Measured (benchmarks/embed_speed.py, speed.py; 2 cores, e5-small, id-en-pud sentences):
+    bf16 autocast ran 2.2-2.4x fp32 with cosine >= 0.99999 on an avx512_bf16 CPU, faster than
+    int8 there; int8 (ONNX Runtime, see :mod:`aligner.embed.onnx_int8`) runs about 2x fp32 with
+    cosine >= 0.99 and equal benchmark accuracy, and is what CPUs without bf16 (AVX2) get.
+    ``int8`` itself is only checked here for the device; whether it can run is the caller's.
     """
     p = (precision or "auto").lower()
     if p not in PRECISIONS:
-        raise ModelError(f"unknown precision {precision!r} (expected auto, fp32 or bf16)")
+        raise ModelError(f"unknown precision {precision!r} (expected auto, int8, fp32 or bf16)")
     if p == "fp32":
         return "fp32"
+    if p == "int8":
+        if device != "cpu":
+            raise ModelError(f"precision int8 runs on the CPU only, not {device} (use --precision fp32 or bf16)")
+        return "int8"
     if device == "cpu":
         supported = cpu_supports_bf16()
-        if p == "bf16" and not supported:
-            log.warning("this CPU has no native bf16 support (avx512_bf16/amx_bf16); bf16 will be slow")
-        return "bf16" if (p == "bf16" or supported) else "fp32"
+        if p == "bf16":
+            if not supported:
+                log.warning("this CPU has no native bf16 support (avx512_bf16/amx_bf16); bf16 will be slow")
+            return "bf16"
+        return "bf16" if supported else ("int8" if int8_ok else "fp32")
     if p == "bf16":
         if device.startswith("cuda"):
             import torch
