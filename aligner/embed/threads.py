@@ -8,7 +8,6 @@ slices) and by ``OMP_NUM_THREADS`` when that is set.
 from __future__ import annotations
 
 import logging
-import math
 import os
 from pathlib import Path
 from typing import Optional
@@ -28,9 +27,10 @@ def affinity_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def cgroup_quota_cores(root: Path = CGROUP_ROOT) -> Optional[int]:
-    """Cores allowed by the cgroup CPU quota (v2 ``cpu.max``, else v1 ``cpu.cfs_quota_us``),
-    rounded up; None when there is no quota or no cgroup file."""
+def cgroup_quota_cores(root: Optional[Path] = None) -> Optional[int]:
+    """Whole cores allowed by the cgroup CPU quota (v2 ``cpu.max``, else v1 ``cpu.cfs_quota_us``),
+    at least 1; None when there is no quota or no cgroup file."""
+    root = CGROUP_ROOT if root is None else root
     try:
         fields = (root / "cpu.max").read_text(encoding="ascii").split()
     except OSError:
@@ -54,7 +54,7 @@ def _cores(quota: str, period: str) -> Optional[int]:
         return None
     if q <= 0 or p <= 0:  # v1 writes -1 for "no quota"
         return None
-    return max(1, math.ceil(q / p))
+    return max(1, q // p)  # a fraction of a core more is not worth a thread that gets throttled
 
 
 def omp_threads() -> Optional[int]:
@@ -63,7 +63,7 @@ def omp_threads() -> Optional[int]:
     return int(raw) if raw.isdigit() and int(raw) > 0 else None
 
 
-def available_cores(root: Path = CGROUP_ROOT) -> int:
+def available_cores(root: Optional[Path] = None) -> int:
     """The cores this process may use: affinity, capped by the cgroup quota and OMP_NUM_THREADS."""
     limits = [affinity_cores(), cgroup_quota_cores(root), omp_threads()]
     return min(n for n in limits if n is not None)
