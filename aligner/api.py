@@ -24,10 +24,14 @@ log = logging.getLogger(__name__)
 ModelSpec = Union[str, Embedder, None]
 
 
-def split(text: str, lang: str, segmented: bool = False) -> list[Sentence]:
-    """Split a document into sentences (or take its lines as they are when ``segmented``), flagged."""
+def split(text: str, lang: str, segmented: bool = False, other_lang: Optional[str] = None) -> list[Sentence]:
+    """Split a document into sentences (or take its lines as they are when ``segmented``), flagged.
+
+    ``other_lang``, the other document's language, is what wrong-language flags look for
+    (default: the other of id/en; none for another language without it).
+    """
     sentences = segment_lines(text) if segmented else segment_text(text, get_splitter(lang))
-    return flag_sentences(sentences, default_flaggers(lang))
+    return flag_sentences(sentences, default_flaggers(lang, other_lang))
 
 
 def align(
@@ -51,8 +55,8 @@ def align(
     """
     embedder = model if model is not None and not isinstance(model, str) else load_embedder(model, device=device)
     warn_if_same_language(src_text, tgt_text, src_lang, tgt_lang)
-    src = split(src_text, src_lang, segmented)
-    tgt = split(tgt_text, tgt_lang, segmented)
+    src = split(src_text, src_lang, segmented, tgt_lang)
+    tgt = split(tgt_text, tgt_lang, segmented, src_lang)
     config = config or AlignConfig()
     if max_align is not None:
         config = dataclasses.replace(config, max_align=max_align)

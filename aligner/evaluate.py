@@ -124,7 +124,7 @@ def _prf(tp_p: int, fp: int, tp_r: int, fn: int) -> tuple[float, float, float]:
 
 
 def figures(c: Counts) -> dict[str, float]:
-    """Strict/lax P/R/F1, recall per gold bead class, and F1 over unaligned sentences."""
+    """Strict/lax P/R/F1, recall per gold bead class, and precision and F1 over unaligned sentences."""
     sp, sr, sf = _prf(c.strict_tp_p, c.strict_fp, c.strict_tp_r, c.strict_fn)
     lp, lr, lf = _prf(c.lax_tp_p, c.lax_fp, c.lax_tp_r, c.lax_fn)
     out = {"strict_p": sp, "strict_r": sr, "strict_f1": sf, "lax_p": lp, "lax_r": lr, "lax_f1": lf}
@@ -135,6 +135,7 @@ def figures(c: Counts) -> dict[str, float]:
         p = tp / pred if pred else 0.0
         r = tp / gold if gold else 0.0
         out["unaligned_f1"] = 2 * p * r / (p + r) if p + r else 0.0
+        out["unaligned_p"] = p if pred else float("nan")
     return out
 
 

@@ -1,6 +1,7 @@
 """Accuracy on ../shared/bench: ours vs Gale–Church, bertalign and vecalign, measured in the same run.
 
-Every set is aligned ``--segmented`` (one sentence per line, as the gold is). Baselines: NLTK's
+Every set is aligned ``--segmented`` (one sentence per line, as the gold is), with the set's own
+languages (``BenchDoc.langs``: meta.json or the set's README, e.g. de/fr for Text+Berg). Baselines: NLTK's
 Gale–Church, and re-implementations of bertalign's two-pass algorithm and of vecalign's cost and
 DP (``benchmarks/baselines/``), both run with our embedder on windows embedded as concatenated
 text, as they do. Prints strict and lax precision/recall/F1 (vecalign's definitions), recall of
@@ -51,7 +52,9 @@ def gale_church(doc: BenchDoc) -> list[BeadPair]:
 
 def ours(embedder, confidences: dict):
     def run(doc: BenchDoc) -> list[BeadPair]:
-        result = align("\n".join(doc.src), "\n".join(doc.tgt), segmented=True, model=embedder)
+        src_lang, tgt_lang = doc.langs
+        result = align("\n".join(doc.src), "\n".join(doc.tgt), segmented=True, model=embedder,
+                       src_lang=src_lang, tgt_lang=tgt_lang)
         confidences[doc.name] = {(b.src, b.tgt): b.score for b in result.beads if b.is_pair}
         return [(b.src, b.tgt) for b in result.beads]
 
@@ -95,7 +98,8 @@ def precision_coverage_auc(scored: list[tuple[float, bool]]) -> float:
     return float(np.mean(np.cumsum(correct) / np.arange(1, len(correct) + 1)))
 
 
-COLUMNS = ["strict_p", "strict_r", "strict_f1", "lax_p", "lax_r", "lax_f1", "recall_1-1", "recall_n-m", "unaligned_f1", "auc_pc"]
+COLUMNS = ["strict_p", "strict_r", "strict_f1", "lax_p", "lax_r", "lax_f1", "recall_1-1", "recall_n-m", "unaligned_p",
+           "unaligned_f1", "auc_pc"]
 
 
 def main() -> None:
@@ -104,18 +108,20 @@ def main() -> None:
     parser.add_argument("--halves", action="store_true", help="also report the fit and test halves")
     parser.add_argument("--model", default=None, help="embedding model (default: bundled e5-small)")
     parser.add_argument("--no-baselines", action="store_true", help="skip the bertalign/vecalign re-implementations")
+    parser.add_argument("--precision", default=None, help="encoder precision (e.g. fp32; default: the embedder's auto)")
     args = parser.parse_args()
     if not bench_available():
         print("accuracy: ../shared/bench not found; skipping")
         return
-    embedder = load_embedder(args.model)
+    embedder = load_embedder(args.model, **({"precision": args.precision} if args.precision else {}))
     confidences: dict = {}
     systems = {"ours": ours(embedder, confidences), "galechurch": gale_church}
     timer = [0.0]
     if not args.no_baselines:
         extra, timer = overlap_baselines(embedder)
         systems.update(extra)
-    header = f"{'set':18s} {'system':11s} {'part':5s} " + " ".join(f"{c.replace('recall_', 'r'):>9s}" for c in COLUMNS) + f" {'seconds':>8s}"
+    header = f"{'set':18s} {'system':11s} {'part':5s} " + " ".join(
+        f"{c.replace('recall_', 'r').replace('unaligned_', 'un_'):>9s}" for c in COLUMNS) + f" {'seconds':>8s}"
     print(header)
     print("-" * len(header))
     for set_name, docs in load_sets(args.sets).items():

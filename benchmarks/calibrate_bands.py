@@ -33,7 +33,8 @@ def predictions(sets, cache: Path, model: str | None) -> dict[str, list[list[tup
         embedder = load_embedder(model)
         for name in missing:
             cached[name] = [
-                [(b.src, b.tgt, b.score) for b in align("\n".join(d.src), "\n".join(d.tgt), segmented=True, model=embedder).beads]
+                [(b.src, b.tgt, b.score) for b in align("\n".join(d.src), "\n".join(d.tgt), segmented=True, model=embedder,
+                                                                 src_lang=d.langs[0], tgt_lang=d.langs[1]).beads]
                 for d in sets[name]
             ]
             cache.write_bytes(pickle.dumps(cached))

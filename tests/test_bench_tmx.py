@@ -1,6 +1,7 @@
 """Every bench document's gold alignment as a TMX: DTD-valid and read back unchanged by translate-toolkit."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,12 @@ from aligner.align.base import Bead
 from aligner.evaluate import read_beads
 from aligner.export import ExportOptions, write_alignment
 from aligner.export.tmx_check import check_tmx
+from aligner.lang import tmx_tag
 from aligner.result import AlignmentResult
 from aligner.segment import segment_lines
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from _bench_data import doc_languages  # noqa: E402
 
 BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "bench"
 DOCS = sorted(p for p in BENCH.glob("*/*") if (p / "gold.txt").is_file()) if BENCH.is_dir() else []
@@ -33,8 +38,11 @@ def test_bench_tmx_valid_and_round_trips(tmp_path: Path, tmx_dtd: Path) -> None:
     for doc in DOCS:
         result = gold_result(doc)
         path = tmp_path / f"{doc.parent.name}-{doc.name}.tmx"
-        write_alignment(result, path, ExportOptions(doc_id=doc.name, merge_duplicates=False))
+        src_lang, tgt_lang = doc_languages(doc)  # de-fr-textberg-dev is German–French
+        write_alignment(result, path, ExportOptions(src_lang=src_lang, tgt_lang=tgt_lang, doc_id=doc.name,
+                                                    merge_duplicates=False))
         tree = etree.parse(str(path))
+        assert tree.getroot().find("header").get("srclang") == tmx_tag(src_lang), doc
         assert dtd.validate(tree), (doc, dtd.error_log.filter_from_errors()[:3])
         assert check_tmx(path) == [], doc
         expected = [(result.src_text(b), result.tgt_text(b)) for b in result.pairs]

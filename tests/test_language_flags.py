@@ -41,8 +41,9 @@ def test_clear_lines_in_the_other_language():
     assert not is_wrong_language("The people welcomed the decision of the government.", "en")
 
 
-def test_only_indonesian_and_english_are_judged():
+def test_without_a_declared_pair_only_indonesian_and_english_are_judged():
     assert set(default_flaggers("ms")) == {"boilerplate"}
+    assert set(default_flaggers("in")) == {"boilerplate", WRONG_LANGUAGE}
     assert set(default_flaggers("id")) == {"boilerplate", WRONG_LANGUAGE}
     assert not is_wrong_language("The people welcomed the decision of the government.", "fr")
 

@@ -1,8 +1,6 @@
 """English sentence splitting: real news-like paragraphs, each with its exact sentences."""
 from __future__ import annotations
 
-import logging
-
 import pytest
 
 from aligner.segment import PunktSplitter, get_splitter
@@ -198,17 +196,6 @@ def test_split_english(splitter: PunktSplitter, text: str, expected: list[str]) 
 def test_get_splitter_english_variants() -> None:
     for code in ("en", "EN", "en-US", "en_GB", "eng", "english"):
         assert get_splitter(code).lang == "en"
-
-
-def test_unknown_language_falls_back_to_english(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="aligner.segment"):
-        splitter = get_splitter("fr")
-    assert splitter.lang == "en"
-    assert "fr" in caplog.text
-    assert split(splitter, "M. Dupont est venu. Il est parti.") == [  # type: ignore[arg-type]
-        "M. Dupont est venu.",
-        "Il est parti.",
-    ]
 
 
 def test_punkt_splitter_rejects_unknown_language() -> None:

@@ -11,7 +11,9 @@ from .band import band_around, block_sums, full_band
 from .base import Bead
 from .confidence import Calibration
 from .dp import banded_dp, pair_types
-from .refine import Encode, RefineConfig, second_pass_params, unsettled, window_requests, window_texts
+from .refine import (
+    Encode, RefineConfig, attach_fragments, near_merges, second_pass_params, unsettled, window_requests, window_texts,
+)
 from .scoring import PairScorer, ScoringParams
 from .windows import WindowOverrides
 
@@ -23,6 +25,10 @@ class AlignConfig:
     """How to align: bead sizes, gain weights, calibration and the size of the search band."""
 
     max_align: int = 4
+    """Most sentences on one side of a bead."""
+    max_bead: int = 6
+    """Most sentences in one bead, both sides together: 2-2, 2-3, 3-2 and 3-3 beads need 4 to 6.
+    Beads with two or more sentences on both sides are the second pass's (see ``RefineConfig``)."""
     params: ScoringParams = field(default_factory=ScoringParams)
     calibration: Calibration = field(default_factory=Calibration)
     full_dp_cells: int = 300_000
@@ -118,7 +124,7 @@ def first_pass(
     tgt_par = np.zeros(m, dtype=np.int64) if tgt_par is None else np.asarray(tgt_par)
     if n == 0 or m == 0:
         return FirstPass([Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)], [])
-    types = pair_types(config.max_align)
+    types = pair_types(config.max_align, min(config.max_bead, 4))
     src_flag = np.zeros(n, bool) if src_flag is None else np.asarray(src_flag, bool)
     tgt_flag = np.zeros(m, bool) if tgt_flag is None else np.asarray(tgt_flag, bool)
     scorer = PairScorer(
@@ -146,9 +152,15 @@ def first_pass(
             WindowOverrides(scorer.tgt_win.shape[:2], tgt_req, vectors[len(src_req) :]),
             refine.text_weight,
             second_pass_params(beads, src_flag, tgt_flag, refine),
+            pair_types(config.max_align, config.max_bead),
         )
+        if refine.many_near_merges:
+            text_scorer.many_allowed = near_merges(beads, n, m, scorer.max_size)
         lo2, hi2 = band_around(spans, 1, n, m, refine.band_radius)
         spans2 = _dp_pass(text_scorer, np.maximum(lo2, lo), np.minimum(hi2, hi), src_flag, tgt_flag)
+        if refine.attach_gain is not None:
+            spans2 = attach_fragments(spans2, text_scorer.text_cosine, src_flag, tgt_flag,
+                                      config.max_align, config.max_bead, refine.attach_gain)
         return _scored_beads(spans2, text_scorer, config.calibration, best_src, best_tgt, src_flag, tgt_flag)
 
     return FirstPass(beads, window_texts(src_text, src_req) + window_texts(tgt_text, tgt_req), finish)

@@ -17,13 +17,17 @@ of each type ending at ``(i, j)``; ``-inf`` where the bead is impossible."""
 NEG = -np.inf
 
 
-def pair_types(max_align: int) -> list[tuple[int, int]]:
-    """Bead types with sentences on both sides: 1-1, then 1-k and k-1 up to ``max_align``, then 2-2."""
+def pair_types(max_align: int, max_bead: int = 6) -> list[tuple[int, int]]:
+    """Bead types with sentences on both sides: 1-1, then 1-k and k-1 up to ``max_align``, then the
+    many-to-many types (2-2, 2-3, 3-2, 3-3 ...) with at most ``max_align`` on a side and ``max_bead`` in all."""
     types = [(1, 1)]
     for k in range(2, max_align + 1):
         types += [(1, k), (k, 1)]
-    if max_align >= 2:
-        types.append((2, 2))
+    for total in range(4, max_bead + 1):
+        for a in range(2, total - 1):
+            b = total - a
+            if 2 <= b and a <= max_align and b <= max_align and (a, b) not in types:
+                types.append((a, b))
     return types
 
 

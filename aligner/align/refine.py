@@ -24,7 +24,9 @@ Encode = Callable[[Sequence[str]], np.ndarray]
 
 
 def _refine_params() -> ScoringParams:
-    return ScoringParams(type_penalty={(1, 1): 0.0, (1, 2): 0.25, (2, 1): 0.25, (2, 2): 5.0})
+    return ScoringParams(
+        type_penalty={(1, 1): 0.0, (1, 2): 0.25, (2, 1): 0.25}, many_penalty=0.6, crossing_weight=4.0,
+    )
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,8 @@ class RefineConfig:
     """Share of the encoded-text similarity in a window's blended similarity."""
     band_radius: int = 8
     """Half-width, in sentences, of the corridor around the first path searched again."""
-    max_text_size: int = 3
-    """Windows of more sentences keep their summed vector (1-4 beads are rare; encoding them is not)."""
+    max_text_size: int = 4
+    """Windows of more sentences keep their summed vector (1-4 and 2-3 beads need 4; larger are rare)."""
     max_window_chars: int = 1000
     """Longer windows keep their summed vector: the encoder would truncate their text (512 tokens),
     and long inputs make its attention memory grow with the square of their length."""
@@ -52,6 +54,12 @@ class RefineConfig:
     a dense translation (every sentence has its counterpart) ..."""
     dense_skip_gain: float = -0.1
     """... and in the second pass leaving a sentence unaligned gains this (a small cost) there."""
+    attach_gain: float = 0.005
+    """A sentence left alone next to a pair joins it when the pair's encoded texts grow at least this
+    much more alike with it (cosine): a fragment a translator merged, not a deletion (which dilutes)."""
+    many_near_merges: bool = True
+    """Many-to-many beads (2-2, 2-3, 3-3 ...) only where the first pass merged or left a sentence
+    unaligned: a stretch of confident 1-1 pairs is not re-cut into bigger beads."""
 
 
 def second_pass_params(
@@ -74,6 +82,73 @@ def _flagged_skip(bead: Bead, src_flag: np.ndarray, tgt_flag: np.ndarray) -> boo
     if bead.src and bead.tgt:
         return False
     return bool(src_flag[list(bead.src)].any() or tgt_flag[list(bead.tgt)].any())
+
+
+def attach_fragments(
+    spans: list[tuple[int, int, int, int]],
+    text_cosine: Callable[[int, int, int, int], Optional[float]],
+    src_flag: np.ndarray,
+    tgt_flag: np.ndarray,
+    max_align: int,
+    max_bead: int,
+    min_gain: float,
+) -> list[tuple[int, int, int, int]]:
+    """Join each lone unflagged sentence to the neighbouring pair whose encoded text it completes.
+
+    ``text_cosine(i0, i1, j0, j1)`` is the cosine of a bead's windows as text (None: not encoded).
+    A fragment joins the side of the pair it sits on, before or after it, when that raises the
+    cosine by at least ``min_gain`` (the better neighbour wins); bead size limits hold.
+    """
+    out = list(spans)
+    k = 0
+    while k < len(out):
+        i0, i1, j0, j1 = out[k]
+        lone_src = i1 - i0 == 1 and j1 == j0 and not src_flag[i0]
+        lone_tgt = j1 - j0 == 1 and i1 == i0 and not tgt_flag[j0]
+        if not (lone_src or lone_tgt):
+            k += 1
+            continue
+        best = None
+        for nb in (k - 1, k + 1):
+            if not 0 <= nb < len(out):
+                continue
+            a0, a1, b0, b1 = out[nb]
+            if a1 == a0 or b1 == b0:
+                continue
+            grown = (min(a0, i0), max(a1, i1), b0, b1) if lone_src else (a0, a1, min(b0, j0), max(b1, j1))
+            na, nb_ = grown[1] - grown[0], grown[3] - grown[2]
+            if max(na, nb_) > max_align or na + nb_ > max_bead:
+                continue
+            before, after = text_cosine(a0, a1, b0, b1), text_cosine(*grown)
+            if before is None or after is None or after - before < min_gain:
+                continue
+            if best is None or after - before > best[0]:
+                best = (after - before, nb, grown)
+        if best is None:
+            k += 1
+            continue
+        _, nb, grown = best
+        out[min(k, nb)] = grown
+        del out[max(k, nb)]
+        k = min(k, nb) + 1
+    return out
+
+
+def near_merges(beads: Sequence[Bead], n: int, m: int, max_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Window masks ``(max_size, n + 1)`` / ``(max_size, m + 1)`` of the windows that hold a sentence
+    in, or next to, a first-pass bead that is not 1-1 (a merge or a sentence left unaligned)."""
+    from .windows import window_any
+
+    src = np.zeros(n, dtype=bool)
+    tgt = np.zeros(m, dtype=bool)
+    for b in beads:
+        if len(b.src) == 1 and len(b.tgt) == 1:
+            continue
+        for i in b.src:
+            src[max(0, i - 1) : i + 2] = True
+        for j in b.tgt:
+            tgt[max(0, j - 1) : j + 2] = True
+    return window_any(src, max_size), window_any(tgt, max_size)
 
 
 def unsettled(

@@ -29,9 +29,20 @@ class ScoringParams:
     """Floor of that level, so that unrelated documents do not look like translations."""
     size_weight: float = 0.5
     """A bead's similarity counts ``size_weight * (a + b)`` times: bigger beads cover more text."""
-    type_penalty: dict = field(default_factory=lambda: {(1, 1): 0.0, (1, 2): 0.2, (2, 1): 0.2, (2, 2): 5.0})
+    type_penalty: dict = field(default_factory=lambda: {(1, 1): 0.0, (1, 2): 0.2, (2, 1): 0.2})
     extra_penalty_per_sentence: float = 0.3
-    """Penalty per sentence beyond two on the larger side (1-3, 4-1, ...)."""
+    """Penalty per sentence beyond two on the larger side (1-3, 4-1, ...), or beyond four in all
+    for many-to-many beads (2-3, 3-3, ...)."""
+    many_penalty: float = 5.0
+    """Prior penalty of a 2-2 bead, the base of the other many-to-many types. On summed sentence
+    vectors a 2-2 looks as good as its two 1-1 halves, so the first pass keeps them out; the
+    second pass, with windows encoded as text and the crossing test, lets them in."""
+    crossing_weight: float = 0.0
+    """Penalty per unit by which a many-to-many bead's diagonal 1-1 pairs outscore its crossing
+    ones (beyond ``crossing_margin``): side-by-side translations are separate beads."""
+    crossing_margin: float = -0.4
+    same_flagged_pairs: bool = True
+    """Pair a flagged line with the same flagged line facing it ("2. 1953 :" items of a list)."""
     length_weight: float = 0.2
     """Weight of the squared deviation of log(target chars / source chars) from its expected value."""
     length_log_ratio: float = -0.2
@@ -64,6 +75,8 @@ class ScoringParams:
         """Prior penalty of an a-b bead."""
         if (a, b) in self.type_penalty:
             return self.type_penalty[(a, b)]
+        if a >= 2 and b >= 2:
+            return self.many_penalty + self.extra_penalty_per_sentence * (a + b - 4)
         return self.type_penalty.get((1, 2), 0.0) + self.extra_penalty_per_sentence * (max(a, b) - 2)
 
 
@@ -111,29 +124,44 @@ class PairScorer:
             sn, so = anchor_matrices(src_text)
             tn, to = anchor_matrices(tgt_text)
             self.anchors = (window_sets(sn, k), window_sets(so, k), window_sets(tn, k), window_sets(to, k))
+        self._same_flagged = _same_flagged_keys(src_text, tgt_text, src_flag, tgt_flag)
         self.src_boundary = _boundaries(src_par)
         self.tgt_boundary = _boundaries(tgt_par)
-        self._a = np.array([a for a, _ in types])
-        self._b = np.array([b for _, b in types])
+        self._src_sent_base, self._tgt_sent_base = self.src_base[0, 1:], self.tgt_base[0, 1:]
         self._text: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._text_weight = 0.0
-        self._set_params(params)
+        self.many_allowed: tuple[np.ndarray, np.ndarray] | None = None
+        """Window masks ``(src (k, n+1), tgt (k, m+1))`` of where many-to-many beads may end; None: anywhere."""
+        self._set_params(params, types)
 
-    def _set_params(self, params: ScoringParams) -> None:
+    def _set_params(self, params: ScoringParams, types: list[tuple[int, int]] | None = None) -> None:
+        if types is not None:
+            self.types = types
+            self._a = np.array([a for a, _ in types])
+            self._b = np.array([b for _, b in types])
+            self._many = (self._a >= 2) & (self._b >= 2)
         self.params = params
         self._weight = params.size_weight * (self._a + self._b)
         self._penalty = np.array([params.penalty(a, b) for a, b in self.types])
 
     def with_text_windows(
-        self, src: WindowOverrides, tgt: WindowOverrides, weight: float, params: ScoringParams | None = None
+        self,
+        src: WindowOverrides,
+        tgt: WindowOverrides,
+        weight: float,
+        params: ScoringParams | None = None,
+        types: list[tuple[int, int]] | None = None,
     ) -> "PairScorer":
         """A copy whose window similarities blend in ``weight`` of those with ``src``/``tgt`` swapped in.
 
         The overrides are, in practice, the concatenated text of the windows worth encoding; all
         other windows keep their summed vectors, so they score as before. ``params`` replaces the
-        gain weights; the baselines (their ``neighbours`` setting included) and the document scale
-        stay those of the first pass, whatever ``params.neighbours`` says.
+        gain weights and ``types`` the bead types (sizes up to the first pass's largest); the
+        baselines (their ``neighbours`` setting included) and the document scale stay those of the
+        first pass, whatever ``params.neighbours`` says.
         """
+        if types is not None and max(max(a, b) for a, b in types) > self.max_size:
+            raise ValueError("the second pass cannot use beads larger than the first pass's windows")
         other = copy.copy(self)
         k = self.params.neighbours
 
@@ -144,8 +172,8 @@ class PairScorer:
         tgt_base = tgt.baselines(self.tgt_base, to(self._src_emb))
         other._text = (src, tgt, src_base, tgt_base)
         other._text_weight = float(weight)
-        if params is not None:
-            other._set_params(params)
+        if params is not None or types is not None:
+            other._set_params(params or self.params, types)
         return other
 
     def similarity(self, i: int, jlo: int, jhi: int) -> np.ndarray:
@@ -194,10 +222,60 @@ class PairScorer:
         gain -= p.paragraph_cross_penalty * cross
         flagged = self.src_flagged[a_idx, i][:, None] | self.tgt_flagged[b_idx, jlo : jhi + 1]
         gain -= p.flag_penalty * flagged
+        if p.same_flagged_pairs and self._same_flagged is not None:
+            gain[0] += self._same_flagged_gain(i, jlo, jhi)
+        many = self._many
+        if many.any():
+            if self.many_allowed is not None:
+                src_ok, tgt_ok = self.many_allowed
+                ok = src_ok[a_idx, i][:, None] | tgt_ok[b_idx, jlo : jhi + 1]
+                gain = np.where(many[:, None] & ~ok, -np.inf, gain)
+                many = many & ok.any(axis=1)
+            if p.crossing_weight and many.any():
+                gain -= p.crossing_weight * self._crossing_excess(i, jlo, jhi, sim, many)
         if self.anchors is not None:
             gain += self._anchor_gain(i, jlo, jhi, a_idx, b_idx)
         gain += p.paragraph_bonus * (self.src_boundary[i] & self.tgt_boundary[jlo : jhi + 1])[None, :]
         return np.where(np.isnan(gain), -np.inf, gain)
+
+    def _same_flagged_gain(self, i: int, jlo: int, jhi: int) -> np.ndarray:
+        """Extra 1-1 gain where flagged source line ``i - 1`` faces the same flagged target line: it
+        cancels the flag penalty and the two skips forgone, so the pair is judged on similarity."""
+        p = self.params
+        src_key, tgt_key = self._same_flagged
+        out = np.zeros(jhi - jlo + 1)
+        key = src_key[i - 1]
+        if key < 0:
+            return out
+        js = np.arange(jlo, jhi + 1)
+        same = (js >= 1) & (tgt_key[np.maximum(js - 1, 0)] == key)
+        return np.where(same, p.flag_penalty + 2 * (p.flag_skip_gain - p.skip_gain), 0.0)
+
+    def _crossing_excess(self, i: int, jlo: int, jhi: int, sim: np.ndarray, types: np.ndarray) -> np.ndarray:
+        """For many-to-many types, how much the bead's diagonal 1-1 pairs (first with first, last
+        with last) outscore its crossing ones (first with last, last with first), beyond
+        ``crossing_margin``; 0 for the other types and those ``types`` (a mask) leaves out.
+
+        Where a translator redistributed content over two sentences the crossing pairs match too;
+        two translations that merely sit side by side have strong diagonals and weak crossings."""
+        out = np.zeros((len(self.types), jhi - jlo + 1))
+        js = np.arange(jlo, jhi + 1)
+        m = len(self._tgt_emb)
+
+        def rel(si: int, tj: np.ndarray) -> np.ndarray:
+            tj = np.clip(tj, 0, m - 1)
+            cos = self._tgt_emb[tj] @ self._src_emb[si]
+            return (cos - 0.5 * (self._src_sent_base[si] + self._tgt_sent_base[tj])) / self.scale
+
+        last_last = sim[0]  # the 1-1 bead of the last sentences, already in this row
+        for t, (a, b) in enumerate(self.types):
+            if not types[t] or a > i:
+                continue
+            first_first = rel(i - a, js - b)
+            crossing = np.maximum(rel(i - a, js - 1), rel(i - 1, js - b))
+            excess = np.minimum(first_first, last_last) - crossing - self.params.crossing_margin
+            out[t] = np.where(js >= b, np.clip(excess, 0.0, None), 0.0)
+        return np.nan_to_num(out)
 
     def _anchor_gain(self, i: int, jlo: int, jhi: int, a_idx: np.ndarray, b_idx: np.ndarray) -> np.ndarray:
         """Shared numbers/anchors reward a bead; disagreeing numbers penalise it."""
@@ -222,6 +300,42 @@ class PairScorer:
             text = cos - 0.5 * float(src_base[a - 1, i1] + tgt_base[b - 1, j1])
             sim = (1.0 - self._text_weight) * sim + self._text_weight * text
         return sim / self.scale
+
+    def text_cosine(self, i0: int, i1: int, j0: int, j1: int) -> float | None:
+        """Cosine of the bead's two windows as encoded text, or None where a multi-sentence window
+        was not encoded (a single sentence is its own text)."""
+        a, b = i1 - i0, j1 - j0
+        if self._text is None or not (1 <= a <= self.max_size and 1 <= b <= self.max_size):
+            return None
+        src, tgt, _, _ = self._text
+        if (a > 1 and src.index[a - 1, i1] < 0) or (b > 1 and tgt.index[b - 1, j1] < 0):
+            return None
+        return float(src.take(self.src_win, i1)[a - 1] @ tgt.take(self.tgt_win, j1)[b - 1])
+
+
+def _normalised(text: str) -> str:
+    """Case-folded letters, digits and single spaces: what "the same line" compares."""
+    return " ".join("".join(ch for ch in text.casefold() if ch.isalnum() or ch.isspace()).split())
+
+
+def _same_flagged_keys(src_text, tgt_text, src_flag, tgt_flag) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per side, an id for each flagged line whose normalised text is also a flagged line of the
+    other side (-1 / -2 elsewhere, so that they never match), or None when there is none."""
+    if src_text is None or tgt_text is None or src_flag is None or tgt_flag is None:
+        return None
+    src_norm = {int(k): _normalised(src_text[k]) for k in np.flatnonzero(src_flag)}
+    tgt_norm = {int(k): _normalised(tgt_text[k]) for k in np.flatnonzero(tgt_flag)}
+    shared = sorted(({t for t in src_norm.values() if t} & {t for t in tgt_norm.values() if t}))
+    if not shared:
+        return None
+    ids = {t: n for n, t in enumerate(shared)}
+    src_key = np.full(len(src_text), -1, dtype=np.int64)
+    tgt_key = np.full(len(tgt_text), -2, dtype=np.int64)
+    for k, t in src_norm.items():
+        src_key[k] = ids.get(t, -1)
+    for k, t in tgt_norm.items():
+        tgt_key[k] = ids.get(t, -2)
+    return src_key, tgt_key
 
 
 def _boundaries(paragraphs: np.ndarray) -> np.ndarray:

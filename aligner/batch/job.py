@@ -82,8 +82,10 @@ class _Prepared:
 
 def prepare(pair: DocPair, settings: JobSettings) -> _Prepared:
     """Read and split both sides; AlignerError when a side is unusable or has no sentence."""
-    src = split(read_document(pair.src, encoding=settings.encoding), settings.src_lang, settings.segmented)
-    tgt = split(read_document(pair.tgt, encoding=settings.encoding), settings.tgt_lang, settings.segmented)
+    src = split(read_document(pair.src, encoding=settings.encoding), settings.src_lang, settings.segmented,
+                settings.tgt_lang)
+    tgt = split(read_document(pair.tgt, encoding=settings.encoding), settings.tgt_lang, settings.segmented,
+                settings.src_lang)
     for side, sentences in ((settings.src_lang, src), (settings.tgt_lang, tgt)):
         if not sentences:
             raise AlignerError(f"the {side} side has no sentences")

@@ -13,6 +13,7 @@ from ..embed.base import Embedder
 from ..embed.threads import available_cores, split_cores
 from ..errors import AlignerError
 from ..export.base import ExportOptions
+from ..lang import file_code
 from .discover import discover
 from .job import DocOutcome, JobSettings, doc_key, plan_chunks
 from .merge import MergeStats, format_for, merge
@@ -150,7 +151,7 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
     if options.fmt and output.suffix.lower() != f".{fmt}" and options.output_file is None:
         output = output.with_suffix(f".{fmt}")
     run_engine = _engine(options.engine)
-    found = discover(Path(source), options.src_lang, options.tgt_lang, exclude=outdir)
+    found = discover(Path(source), file_code(options.src_lang), file_code(options.tgt_lang), exclude=outdir)
     if found.unmatched:
         shown = ", ".join(str(p) for p in found.unmatched[:5])
         more = f" and {len(found.unmatched) - 5} more" if len(found.unmatched) > 5 else ""

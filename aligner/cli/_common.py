@@ -68,5 +68,7 @@ ONE_PASS_HELP = (
 
 
 def primary(lang: str) -> str:
-    """Primary language subtag: ``id-ID`` → ``id``."""
-    return lang.replace("_", "-").split("-")[0].lower()
+    """Primary language: ``id-ID``, ``in`` → ``id``; ``deu`` → ``de`` (LanguageError for a bad code)."""
+    from ..lang import primary_language
+
+    return primary_language(lang)

@@ -75,9 +75,10 @@ def batch(
 
         if scheduler and engine != "dask":
             raise AlignerError("--scheduler needs --engine dask")
+        primary(src_lang), primary(tgt_lang)  # a bad code: one line, before any output
         outdir.mkdir(parents=True, exist_ok=True)
         options = BatchOptions(
-            output_file=output_file, fmt=fmt, src_lang=primary(src_lang), tgt_lang=primary(tgt_lang),
+            output_file=output_file, fmt=fmt, src_lang=src_lang, tgt_lang=tgt_lang,
             segmented=segmented, encoding=encoding, max_align=max_align, second_pass=not one_pass, min_score=min_score, model=model,
             device=device, factory=embedder_factory, workers=workers, engine=engine, scheduler=scheduler,
             threads=threads, precision=precision,

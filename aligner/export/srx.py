@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from ..lang import code_aliases, language_name
 from ..segment.punkt import LANGUAGES, load_language_data
 
 #: Where SRX segmentation (choppa-srx, OmegaT) can still differ from PunktSplitter.
@@ -31,9 +32,17 @@ KNOWN_DIFFERENCES = (
     "cuts Punkt reconsiders across its 80-character look-back window after an earlier undone cut",
 )
 
-LANGUAGE_NAMES = {"id": "Indonesian", "en": "English"}
+
+
+def language_pattern(lang: str) -> str:
+    """SRX ``languagepattern`` of a rule set: every code of the language (``id``, ``in``, ``ind``) with
+    any region, case-insensitive, so it matches ``id-ID``, ``in``, ``ID_id``, ``en_US``."""
+    return "(?i)(?:" + "|".join(code_aliases(lang)) + ")(?:[-_].*)?"
+
+
+LANGUAGE_NAMES = {lang: language_name(lang) for lang in LANGUAGES}
 #: SRX ``languagepattern`` per rule set; matched against codes such as ``id-ID``, ``in``, ``en_US``.
-LANGUAGE_PATTERNS = {"id": "(?i)(?:id|in|ind)(?:[-_].*)?", "en": "(?i)(?:en|eng)(?:[-_].*)?"}
+LANGUAGE_PATTERNS = {lang: language_pattern(lang) for lang in LANGUAGES}
 
 _WS = r"[\s\p{Z}\u0085]"
 _QUOTES = "\"'\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u2018\u2019\u201a\u201b\u2039\u203a\u2032"

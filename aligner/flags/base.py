@@ -15,13 +15,14 @@ Flagger = Callable[[str], bool]
 """A predicate over a sentence's text."""
 
 
-def default_flaggers(lang: str | None = None) -> dict[str, Flagger]:
-    """Boilerplate, plus wrong-language lines when the document's language ``lang`` is id or en."""
+def default_flaggers(lang: str | None = None, other: str | None = None) -> dict[str, Flagger]:
+    """Boilerplate, plus lines in ``other`` (the other document's language) on a page in ``lang``
+    when py3langid knows both; without ``other``, id and en are each other's other."""
     from .boilerplate import is_boilerplate
     from .language import wrong_language_flagger
 
     flaggers: dict[str, Flagger] = {BOILERPLATE: is_boilerplate}
-    language = wrong_language_flagger(lang) if lang else None
+    language = wrong_language_flagger(lang, other) if lang else None
     if language is not None:
         flaggers[WRONG_LANGUAGE] = language
     return flaggers

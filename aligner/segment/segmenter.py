@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
+from aligner.lang import language_name, primary_language
 from aligner.read.base import paragraphs
 from aligner.segment.base import Sentence, Splitter, number_sentences
+from aligner.segment.generic import GenericSplitter
+from aligner.segment.multilingual import PysbdSplitter, pysbd_languages
 from aligner.segment.punkt import LANGUAGES, PunktSplitter
 
 log = logging.getLogger(__name__)
@@ -15,37 +19,35 @@ MAX_SEGMENT_CHARS = 2000
 
 _SPACE_RUN = re.compile(r"\s+")
 
-_ALIASES = {
-    "id": "id",
-    "in": "id",  # the old ISO 639 code for Indonesian
-    "ind": "id",
-    "indonesian": "id",
-    "bahasa": "id",
-    "en": "en",
-    "eng": "en",
-    "english": "en",
-}
-
 
 def rules_language(lang: str) -> str | None:
-    """Map a language code (``id``, ``en-US``, ``ind``, ``English``...) to our rules, or None."""
-    code = lang.strip().lower().replace("_", "-").split("-", 1)[0]
-    return _ALIASES.get(code)
+    """The language of our own Punkt rules for a code (``id``, ``in``, ``en-US``, ``English``...), or None.
+
+    Raises :class:`aligner.lang.LanguageError` for a code that names no language.
+    """
+    code = primary_language(lang)
+    return code if code in LANGUAGES else None
 
 
 def get_splitter(lang: str) -> Splitter:
-    """Return the sentence splitter for ``lang`` (``id`` or ``en``, regional variants allowed).
-
-    Other languages get the English rules (its ``lang`` is then ``"en"``) and a logged warning.
+    """Return the sentence splitter for ``lang``: our Punkt rules for Indonesian and English, pysbd for
+    the languages it knows (German, French, Spanish, Russian, Japanese...), else a generic punctuation
+    rule with a logged warning. Raises :class:`aligner.lang.LanguageError` for an invalid code.
     """
-    rules = rules_language(lang)
-    if rules is None:
-        log.warning(
-            "no sentence-splitting rules for language %r; using the English rules "
-            "(available: %s)", lang, ", ".join(LANGUAGES),
-        )
-        rules = "en"
-    return PunktSplitter(rules)
+    code = primary_language(lang)
+    if code in LANGUAGES:
+        return PunktSplitter(code)
+    if code in pysbd_languages():
+        return PysbdSplitter(code)
+    _warn_generic(code)
+    return GenericSplitter(code)
+
+
+@lru_cache(maxsize=64)
+def _warn_generic(code: str) -> None:
+    """Warn (once per language and process, not once per document) that the generic rule splits ``code``."""
+    log.warning("no sentence-splitting rules for %s (%s); splitting at sentence punctuation before a capital",
+                language_name(code), code)
 
 
 def segment_text(text: str, splitter: Splitter) -> list[Sentence]:
