@@ -218,3 +218,44 @@ def test_real_int8_build_runs_and_matches_torch(tiny_bert):
     # batching and padding do not change a sentence's vector
     alone = emb.encode([texts[0]])
     assert float(alone[0] @ got[0]) > 0.999
+
+
+# ------------------------------------------------------------------ the CLI
+
+
+def test_cli_passes_precision_and_threads(monkeypatch, tmp_path, sample_paths):
+    from typer.testing import CliRunner
+
+    from aligner.cli import app
+
+    seen = []
+
+    class Hash:
+        name, dim = "hash", 8
+
+        def encode(self, sentences, progress=None):
+            out = np.array([[hash((s, k)) % 97 + 1 for k in range(self.dim)] for s in sentences], np.float32)
+            return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    def fake_load(model=None, device=None, **opts):
+        seen.append(opts)
+        return Hash()
+
+    monkeypatch.setattr("aligner.api.load_embedder", fake_load)
+    src, tgt = sample_paths
+    res = CliRunner().invoke(app, ["align", str(src), str(tgt), "-o", str(tmp_path / "a.tmx"), "--precision", "int8", "--threads", "1"])
+    assert res.exit_code == 0, res.output
+    assert seen == [{"precision": "int8", "num_threads": 1}]
+
+
+def test_cli_rejects_an_unknown_precision_in_one_line(tmp_path, sample_paths):
+    from typer.testing import CliRunner
+
+    from aligner.cli import app
+
+    src, tgt = sample_paths
+    out = tmp_path / "a.tmx"
+    res = CliRunner().invoke(app, ["align", str(src), str(tgt), "-o", str(out), "--precision", "fp8"])
+    assert res.exit_code != 0
+    assert res.output.strip().splitlines() == ["error: unknown precision 'fp8' (expected auto, int8, fp32 or bf16)"]
+    assert not out.exists()
