@@ -58,7 +58,7 @@ def progress_bar() -> Progress:
 
 PRECISION_HELP = (
     "auto, int8, fp32 or bf16. auto: bf16 on CPUs with native bf16, else fp32. int8: the bundled model on"
-    " ONNX Runtime (built once into the cache), about 2.8x fp32, accuracy within 0.004 F1 of fp32 on our benchmarks."
+    " ONNX Runtime (built once into the cache), about 1.9x fp32, accuracy within 0.004 F1 of fp32 on our benchmarks."
 )
 
 ONE_PASS_HELP = (

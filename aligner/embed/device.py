@@ -71,8 +71,8 @@ def resolve_precision(precision: Optional[str], device: str) -> str:
 
     ``auto`` picks bf16 on a CPU with native bf16 (autocast ran 2.2-2.4x fp32 with cosine
     >= 0.99999 on an avx512_bf16 CPU) and fp32 everywhere else.  ``int8`` (the bundled model
-    on ONNX Runtime, :mod:`aligner.embed.onnx_int8`) is opt-in: it runs 2.8x fp32 bare and
-    about 5x end to end, mean cosine 0.998 to fp32, but on ../shared/bench it lost up to 0.004
+    on ONNX Runtime, :mod:`aligner.embed.onnx_int8`) is opt-in: it runs 1.9x fp32 bare and
+    2.5x end to end (2 AVX-512 cores), mean cosine 0.998 to fp32, but on ../shared/bench it lost up to 0.004
     strict F1 on one set and 0.002 on de-fr-textberg-dev (benchmarks/accuracy.py), short of
     parity, so auto does not choose it.  Whether int8 can run is checked by the caller.
     """
