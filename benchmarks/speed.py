@@ -1,21 +1,23 @@
-"""Batch speed: `aligner batch` vs one `aligner align` process per document, and summed sentence
-embeddings vs encoding every window (bertalign/vecalign style); all measured in one run.
+"""Speed on this CPU, in one run: fp32 vs int8 encoders, `aligner align` end to end, `aligner batch`,
+and two processes side by side; ratios are against baselines measured in the same run.
 
-Usage:  python benchmarks/speed.py [--docs 200] [--sample 10] [--window-docs 10] [--workers N]
+Usage:  python benchmarks/speed.py [--docs 200] [--concurrent 2] [--workers N] [--extra]
 
-Documents (20-60 sentence pairs, 1-4 sentences per paragraph) are generated from the 1-1 pairs
-of ../shared/bench/id-en-pud and id-en-nusax when present, else from templated sentences, and
-written to a temporary folder. Rows:
+Rows (the 2,000 sentences are the src+tgt lines of ../shared/bench/id-en-pud, or templated ones):
 
-* bare encoder: the default model encoding every sentence of the batch in one call (this
-  process, torch's default threads): the physical limit of the pipeline.
-* batch: `aligner batch` end to end (read, split, flag, encode, align, write parts, merge TMX),
-  as a subprocess, worker start-up and model loads included; and the same without the one-time
-  start-up (a one-document batch's time), the like-for-like comparison with the bare encoder;
-  and `aligner batch --one-pass`, to show what the second pass (text windows where unsure) costs.
-* per-document processes: `aligner align` on --sample documents, timed and extrapolated.
-* window encoding: for --window-docs documents, every window of 1..4 consecutive sentences
-  encoded as its own text (what bertalign/vecalign do), vs our single pass over sentences.
+* bare fp32 / int8 encoder: the default model in this process (`load_embedder(precision=...)`,
+  --threads of its own, default the cores available), one `encode` call on the 2,000 sentences
+  after a warm-up; model load not counted.
+* `aligner align --segmented` end to end, fp32 and int8: a subprocess aligning those 1,000+1,000
+  lines, start-up and model load included.
+* `aligner batch --precision int8` on --docs generated documents (20-60 sentence pairs each,
+  from the same pairs), end to end as a subprocess; compared with the bare int8 encoder.
+* --concurrent N: N `aligner align --segmented --precision int8` processes started together,
+  each with its default threads; each one's throughput against 1/N of the single process's.
+* --extra: also the batch's one-time start-up, `--one-pass`, one `aligner align` process per
+  document, and encoding every 1..4 window vs our single pass over sentences.
+
+Run it alone (under `flock /tmp/aligner-cpu.lock` where the CPU is shared).
 """
 from __future__ import annotations
 
@@ -103,86 +105,125 @@ def timed(fn, *args):
     return value, time.perf_counter() - t0
 
 
+def run(cmd: list[str]) -> float:
+    """Wall seconds of a subprocess; its stderr and a non-zero exit end the benchmark."""
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"speed: {' '.join(cmd[:3])} failed:\n{done.stderr.strip()[-2000:]}")
+    return time.perf_counter() - t0
+
+
+def side_by_side(cmds: list[list[str]]) -> list[float]:
+    """Start every command at once; each one's wall seconds."""
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for c in cmds]
+    ends = [0.0] * len(procs)
+    while not all(ends):
+        for k, p in enumerate(procs):
+            if not ends[k] and p.poll() is not None:
+                ends[k] = time.perf_counter() - t0
+                if p.returncode:
+                    sys.exit(f"speed: concurrent run failed:\n{p.stderr.read().strip()[-2000:]}")
+        time.sleep(0.02)
+    return ends
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--docs", type=int, default=200)
-    ap.add_argument("--sample", type=int, default=10, help="documents aligned one `aligner align` process each")
+    ap.add_argument("--docs", type=int, default=200, help="generated documents for the batch row")
+    ap.add_argument("--sentences", type=int, default=2000, help="sentences (half per side) for the encoder and align rows")
+    ap.add_argument("--concurrent", type=int, default=2, help="processes side by side (0: skip the row)")
+    ap.add_argument("--workers", type=int, default=None, help="batch workers (default: the batch's own)")
+    ap.add_argument("--extra", action="store_true", help="also start-up, --one-pass, per-document processes, window encoding")
+    ap.add_argument("--sample", type=int, default=10, help="--extra: documents aligned one `aligner align` process each")
     ap.add_argument("--window-docs", type=int, default=10)
-    ap.add_argument("--workers", type=int, default=None)
-    ap.add_argument("--bare-sentences", type=int, default=0, help="time the bare encoder on this many sentences (0: all)")
     args = ap.parse_args()
 
     from aligner.embed import load_embedder
+    from aligner.embed.device import cpu_flags
+    from aligner.embed.threads import available_cores
 
+    pool, origin = sentence_pairs()
+    pairs = pool[: args.sentences // 2]
+    texts = [s for s, _ in pairs] + [t for _, t in pairs]
+    n = len(texts)
+    flags = sorted(cpu_flags() & {"avx2", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16", "amx_bf16"})
+    print(f"sentences: {n} ({origin}); cores available: {available_cores()} of {os.cpu_count()}; CPU flags: {' '.join(flags)}")
+
+    rows: list[tuple[str, int, float, str]] = []
     with tempfile.TemporaryDirectory(prefix="aligner-speed-") as tmp:
         tmp = Path(tmp)
+        src, tgt = tmp / "src.txt", tmp / "tgt.txt"
+        src.write_text("\n".join(s for s, _ in pairs) + "\n", encoding="utf-8")
+        tgt.write_text("\n".join(t for _, t in pairs) + "\n", encoding="utf-8")
+
+        bare: dict[str, float] = {}
+        for precision in ("fp32", "int8"):
+            embedder = load_embedder(precision=precision)  # int8: built into the cache on first use
+            embedder.encode(texts[:64])  # warm-up
+            _, bare[precision] = timed(embedder.encode, texts)
+            del embedder
+        e2e = {p: run([ALIGNER, "align", str(src), str(tgt), "-o", str(tmp / f"{p}.tmx"), "--segmented", "--precision", p])
+               for p in ("fp32", "int8")}
+        rows += [
+            ("bare encoder fp32 (1 process, model load not counted)", n, bare["fp32"], "baseline"),
+            ("bare encoder int8", n, bare["int8"], f"{bare['fp32'] / bare['int8']:.2f}x bare fp32"),
+            ("aligner align --segmented fp32, end to end", n, e2e["fp32"], f"{bare['fp32'] / e2e['fp32']:.0%} of bare fp32"),
+            ("aligner align --segmented int8, end to end", n, e2e["int8"],
+             f"{e2e['fp32'] / e2e['int8']:.2f}x fp32 end to end (target >= 1.8x)"),
+        ]
+        if args.concurrent > 1:
+            k = args.concurrent
+            cmds = [[ALIGNER, "align", str(src), str(tgt), "-o", str(tmp / f"c{i}.tmx"), "--segmented", "--precision", "int8"]
+                    for i in range(k)]
+            ends = side_by_side(cmds)
+            for i, s in enumerate(ends):
+                rows.append((f"--concurrent {k}: process {i + 1} of {k} side by side, int8", n, s,
+                             f"{(n / s) / (n / e2e['int8'] / k):.2f}x 1/{k} of one int8 process (target >= 0.8x)"))
+
         corpus = tmp / "corpus"
         corpus.mkdir()
         ids = write_corpus(corpus, args.docs)
         docs = split_docs(corpus, ids)
-        texts = [s for src, tgt in docs for s in (*src, *tgt)]
-        n_sent = len(texts)
-        print(f"corpus: {args.docs} documents, {n_sent} sentences ({sentence_pairs()[1]}); cpus: {os.cpu_count()}")
-
-        embedder, load_s = timed(load_embedder)
-        embedder.encode(texts[:64])  # warm-up
-        bare_texts = random.Random(2).sample(texts, args.bare_sentences) if 0 < args.bare_sentences < n_sent else texts
-        _, bare_part_s = timed(embedder.encode, bare_texts)
-        bare_s = bare_part_s * n_sent / len(bare_texts)
-
-        cmd = [ALIGNER, "batch", str(corpus), "-o", str(tmp / "out")]
+        n_batch = sum(len(a) + len(b) for a, b in docs)
+        cmd = [ALIGNER, "batch", str(corpus), "-o", str(tmp / "out"), "--precision", "int8"]
         if args.workers:
             cmd += ["--workers", str(args.workers)]
-        done, batch_s = timed(lambda: subprocess.run(cmd, check=True, capture_output=True, text=True))
-        summary = done.stdout.strip()
-        one_pass_cmd = cmd[:4] + [str(tmp / "out-one-pass"), "--one-pass"] + cmd[5:]
-        _, one_pass_s = timed(lambda: subprocess.run(one_pass_cmd, check=True, capture_output=True, text=True))
-        # One-time start-up (process, imports, worker spawn, model load per worker), measured on a
-        # one-document corpus, so the batch's throughput compares like for like with the bare
-        # encoder row, whose model load is not counted either.
-        one = tmp / "one"
-        one.mkdir()
-        for side in ("id", "en"):
-            (one / f"{ids[0]}.{side}.txt").write_text((corpus / f"{ids[0]}.{side}.txt").read_text(encoding="utf-8"), encoding="utf-8")
-        startup_cmd = [ALIGNER, "batch", str(one), "-o", str(tmp / "out-one")] + cmd[5:]
-        _, startup_s = timed(lambda: subprocess.run(startup_cmd, check=True, capture_output=True, text=True))
+        batch_s = run(cmd)
+        bare_rate = n / bare["int8"]
+        rows.append((f"aligner batch --precision int8, {args.docs} docs, end to end", n_batch, batch_s,
+                     f"{(n_batch / batch_s) / bare_rate:.0%} of bare int8 (target >= 80%)"))
 
-        sample = ids[: args.sample]
-        proc_s = []
-        for i in sample:
-            _, s = timed(lambda: subprocess.run([ALIGNER, "align", str(corpus / f"{i}.id.txt"), str(corpus / f"{i}.en.txt"),
-                                                 "-o", str(tmp / f"{i}.tmx")], check=True, capture_output=True))
-            proc_s.append(s)
-        sample_sent = sum(len(a) + len(b) for a, b in docs[: args.sample])
-        per_doc_s = sum(proc_s) / len(proc_s)
-        per_doc_total = per_doc_s * args.docs
+        if args.extra:
+            one_pass_s = run(cmd[:4] + [str(tmp / "out-one-pass"), "--one-pass"] + cmd[5:])
+            rows.append(("aligner batch --one-pass, end to end", n_batch, one_pass_s,
+                         f"second pass costs {batch_s / one_pass_s - 1:.0%} here"))
+            one = tmp / "one"
+            one.mkdir()
+            for side in ("id", "en"):
+                (one / f"{ids[0]}.{side}.txt").write_text((corpus / f"{ids[0]}.{side}.txt").read_text(encoding="utf-8"), encoding="utf-8")
+            startup_s = run([ALIGNER, "batch", str(one), "-o", str(tmp / "out-one")] + cmd[5:])
+            rows.append(("aligner batch without its one-time start-up", n_batch, batch_s - startup_s,
+                         f"{(n_batch / (batch_s - startup_s)) / bare_rate:.0%} of bare int8 (start-up {startup_s:.1f}s)"))
+            sample = ids[: args.sample]
+            per_doc = [run([ALIGNER, "align", str(corpus / f"{i}.id.txt"), str(corpus / f"{i}.en.txt"), "-o", str(tmp / f"{i}.tmx"),
+                            "--precision", "int8"]) for i in sample]
+            per_doc_total = sum(per_doc) / len(per_doc) * args.docs
+            rows.append((f"aligner align, 1 process/doc (mean of {len(sample)} x {args.docs})", n_batch, per_doc_total,
+                         f"batch is {per_doc_total / batch_s:.1f}x faster"))
+            embedder = load_embedder(precision="int8")
+            wdocs = docs[: args.window_docs]
+            sent_w = [s for a, b in wdocs for s in (*a, *b)]
+            win_w = [w for a, b in wdocs for side in (a, b) for w in windows(side)]
+            _, ours_s = timed(embedder.encode, sent_w)
+            _, win_s = timed(embedder.encode, win_w)
+            rows.append((f"encode sentences once ({len(wdocs)} docs)", len(sent_w), ours_s, "ours: sums (text only where unsure)"))
+            rows.append((f"encode every 1..4 window ({len(win_w)} texts)", len(sent_w), win_s, f"{win_s / ours_s:.1f}x our encoding time"))
 
-        wdocs = docs[: args.window_docs]
-        sent_w = [s for src, tgt in wdocs for s in (*src, *tgt)]
-        win_w = [w for src, tgt in wdocs for side in (src, tgt) for w in windows(side)]
-        _, ours_enc_s = timed(embedder.encode, sent_w)
-        _, win_enc_s = timed(embedder.encode, win_w)
-
-    rows = [
-        (f"bare encoder (1 process, one call on {len(bare_texts)} of them)", n_sent, bare_s, "physical limit"),
-        (f"aligner batch end to end ({args.workers or 'default'} workers)", n_sent, batch_s,
-         f"{(n_sent / batch_s) / (n_sent / bare_s):.0%} of bare encoder, start-up included"),
-        ("aligner batch without its one-time start-up", n_sent, batch_s - startup_s,
-         f"{(n_sent / (batch_s - startup_s)) / (n_sent / bare_s):.0%} of bare encoder (start-up {startup_s:.1f}s)"),
-        ("aligner batch --one-pass (no second pass), end to end", n_sent, one_pass_s,
-         f"second pass costs {batch_s / one_pass_s - 1:.0%} here"),
-        (f"aligner align, 1 process/doc (mean of {len(sample)} docs x {args.docs})", n_sent, per_doc_total,
-         f"batch is {per_doc_total / batch_s:.1f}x faster"),
-        (f"encode sentences once ({len(wdocs)} docs)", len(sent_w), ours_enc_s, "ours: sums (text only where unsure)"),
-        (f"encode every 1..4 window ({len(win_w)} texts)", len(sent_w), win_enc_s,
-         f"{win_enc_s / ours_enc_s:.1f}x our encoding time"),
-    ]
-    print(f"model load {load_s:.1f}s (not in the rows); per-document process: {per_doc_s:.1f}s "
-          f"({sample_sent} sentences in the sample)")
     print(f"{'what':<62} {'sentences':>9} {'seconds':>8} {'sent/s':>7}  note")
-    for what, n, s, note in rows:
-        print(f"{what:<62} {n:>9} {s:>8.1f} {n / s:>7.0f}  {note}")
-    print(f"batch summary: {summary}")
+    for what, count, secs, note in rows:
+        print(f"{what:<62} {count:>9} {secs:>8.1f} {count / secs:>7.0f}  {note}")
 
 
 if __name__ == "__main__":

@@ -427,12 +427,12 @@ def test_load_embedder_resolves_names(e5_cache, monkeypatch, tmp_path):
 
     monkeypatch.setattr(backend, "SentenceTransformerEmbedder", Fake)
     for alias in (None, "multilingual-e5-small", "e5-small", "intfloat/multilingual-e5-small"):
-        load_embedder(alias, cache_dir=root)
+        load_embedder(alias, cache_dir=root, precision="fp32")
         model, device, opts = made.pop()
-        assert Path(model) == folder and device is None
+        assert Path(model) == folder and device == "cpu"
         assert opts["prefix"] == "passage: " and opts["name"] == DEFAULT_MODEL
-    load_embedder("e5-small", device="cpu", cache_dir=root, prefix="query: ", batch_size=8)
-    assert made.pop() == (folder, "cpu", {"prefix": "query: ", "name": DEFAULT_MODEL, "batch_size": 8})
+    load_embedder("e5-small", device="cpu", cache_dir=root, prefix="query: ", batch_size=8, precision="fp32")
+    assert made.pop() == (folder, "cpu", {"prefix": "query: ", "name": DEFAULT_MODEL, "batch_size": 8, "precision": "fp32"})
     load_embedder(str(tmp_path))
     assert made.pop()[0] == str(tmp_path)
     load_embedder("some-org/some-model")

@@ -16,12 +16,14 @@ log = logging.getLogger(__name__)
 class ModelLoader:
     """Loads the embedder in a worker: ``model`` for :func:`aligner.embed.load_embedder`, or
     ``factory`` (``"module:callable"``, a zero-argument callable returning any object with
-    ``name``, ``dim`` and ``encode``) instead. ``num_threads`` caps torch's threads per worker."""
+    ``name``, ``dim`` and ``encode``) instead. ``num_threads``: the encoder's threads per worker;
+    ``precision``: auto, int8, fp32 or bf16 (None: auto)."""
 
     model: Optional[str] = None
     device: Optional[str] = None
     num_threads: Optional[int] = None
     factory: Optional[str] = None
+    precision: Optional[str] = None
 
     def __call__(self) -> Embedder:
         if self.factory:
@@ -29,12 +31,16 @@ class ModelLoader:
         from ..embed import load_embedder
 
         opts = {"num_threads": self.num_threads} if self.num_threads else {}
+        if self.precision:
+            opts["precision"] = self.precision
         return load_embedder(self.model, device=self.device, **opts)
 
     @property
     def spec(self) -> str:
         """What identifies the embeddings this loader gives (part of every document's key)."""
-        return f"factory={self.factory}" if self.factory else f"model={self.model or 'default'}"
+        if self.factory:
+            return f"factory={self.factory}"
+        return f"model={self.model or 'default'}" + (f",precision={self.precision}" if self.precision else "")
 
 
 def load_factory(spec: str):

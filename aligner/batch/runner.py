@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable, Optional, Protocol, Sequence
 
 from ..embed.base import Embedder
+from ..embed.threads import available_cores, split_cores
 from ..errors import AlignerError
 from ..export.base import ExportOptions
 from ..lang import file_code
@@ -69,6 +70,8 @@ class BatchOptions:
     """Dask LocalCluster: serve its HTTP dashboard on 127.0.0.1 (off by default)."""
     max_input_chars: Optional[int] = None
     """Documents longer than this many characters fail (reported) before any work; None: 6 million, 0: no limit."""
+    threads: Optional[int] = None
+    precision: Optional[str] = None
 
 
 @dataclass
@@ -95,11 +98,16 @@ class BatchSummary:
 
 
 def available_cpus() -> int:
-    """CPUs this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+    """Cores this process may use (affinity, cgroup quota, OMP_NUM_THREADS)."""
+    return available_cores()
+
+
+def workers_and_threads(options: BatchOptions) -> tuple[int, Optional[int]]:
+    """Worker processes and threads per worker: on this machine's CPUs workers x threads never
+    exceeds its cores; a GPU or a remote Dask cluster keeps what was asked."""
+    if (options.device and not options.device.startswith("cpu")) or options.scheduler:
+        return max(1, options.workers or default_workers(options.device)), options.threads
+    return split_cores(available_cpus(), options.workers, options.threads)
 
 
 def default_workers(device: Optional[str]) -> int:
@@ -176,9 +184,8 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
     outdir.mkdir(parents=True, exist_ok=True)
     check_outputs([output, outdir / REPORT_NAME],
                   [Path(source), *(p for pair in found.pairs for p in (pair.src, pair.tgt))])
-    workers = max(1, options.workers or default_workers(options.device))
-    loader = options.loader or ModelLoader(options.model, options.device,
-                                           max(1, available_cpus() // workers), options.factory)
+    workers, threads = workers_and_threads(options)
+    loader = options.loader or ModelLoader(options.model, options.device, threads, options.factory, options.precision)
     spec = loader_spec(loader)
     settings = JobSettings(spec, options.src_lang, options.tgt_lang, options.segmented,
                            options.encoding, options.max_align, options.second_pass, options.max_input_chars)

@@ -59,6 +59,11 @@ def progress_bar() -> Progress:
     )
 
 
+PRECISION_HELP = (
+    "auto, int8, fp32 or bf16. auto: bf16 on CPUs with native bf16, else fp32. int8: the bundled model on"
+    " ONNX Runtime (built once into the cache), about 1.9x fp32, accuracy within 0.004 F1 of fp32 on our benchmarks."
+)
+
 ONE_PASS_HELP = (
     "Skip the second pass that re-encodes uncertain multi-sentence stretches as text: faster on messy"
     " documents, a little less accurate on merged or loosely translated sentences."

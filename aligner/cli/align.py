@@ -10,7 +10,7 @@ import typer
 from ..errors import AlignerError
 from ..read.limits import DEFAULT_MAX_CHARS
 from ._common import (
-    FORMULA_GUARD_HELP, KEEP_HELP, MAX_INPUT_HELP, ONE_PASS_HELP, err, excluded_summary, out, primary, progress_bar,
+    FORMULA_GUARD_HELP, KEEP_HELP, MAX_INPUT_HELP, ONE_PASS_HELP, PRECISION_HELP, err, excluded_summary, out, primary, progress_bar,
     setup_logging, user_errors,
 )
 
@@ -42,6 +42,8 @@ def align(
     src_encoding: Optional[str] = typer.Option(None, "--src-encoding", help="Encoding of the source file only (overrides --encoding)."),
     tgt_encoding: Optional[str] = typer.Option(None, "--tgt-encoding", help="Encoding of the target file only (overrides --encoding)."),
     max_input_chars: int = typer.Option(DEFAULT_MAX_CHARS, "--max-input-chars", min=0, help=MAX_INPUT_HELP),
+    precision: Optional[str] = typer.Option(None, help=PRECISION_HELP),
+    threads: Optional[int] = typer.Option(None, min=1, help="Encoder threads (default: the cores this process may use, honouring cgroup limits and OMP_NUM_THREADS)."),
 ) -> None:
     """Align two documents and write the result (format from OUTPUT's extension)."""
     setup_logging(verbose)
@@ -49,6 +51,7 @@ def align(
         from ..align.aligner import AlignConfig
         from ..align.refine import RefineConfig
         from ..api import align_files
+        from .. import api
         from ..export import ExportOptions, supported_suffixes, write_alignment
         from ..export.outpath import check_outputs
 
@@ -64,7 +67,8 @@ def align(
         from .ticker import AlignProgress, Ticker, TrackedEmbedder
 
         steps = AlignProgress()
-        embedder = TrackedEmbedder(lambda: api.load_embedder(model, device=device), steps)
+        embedder = TrackedEmbedder(
+            lambda: api.load_embedder(model, device=device, precision=precision, num_threads=threads), steps)
         with progress_bar() as progress, Ticker(steps.status):
             task = progress.add_task("encoding sentences", total=None)
             result = align_files(

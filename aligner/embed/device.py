@@ -9,8 +9,8 @@ from aligner.errors import ModelError
 
 log = logging.getLogger(__name__)
 
-Precision = Literal["auto", "fp32", "bf16"]
-PRECISIONS = ("auto", "fp32", "bf16")
+Precision = Literal["auto", "int8", "fp32", "bf16"]
+PRECISIONS = ("auto", "int8", "fp32", "bf16")
 
 # CPU flags that mean native bf16 matmul support (AVX512-BF16 on Cooper Lake/Zen 4+, AMX on
 # Sapphire Rapids+).  Without them torch emulates bf16 and is slower than fp32.
@@ -67,24 +67,31 @@ def resolve_device(device: Optional[str]) -> str:
 
 
 def resolve_precision(precision: Optional[str], device: str) -> str:
-    """Map ``auto``/``fp32``/``bf16`` to the precision actually used: ``"fp32"`` or ``"bf16"``.
+    """Map ``auto``/``int8``/``fp32``/``bf16`` to the precision to use: ``"int8"``, ``"fp32"`` or ``"bf16"``.
 
-    ``auto`` picks bf16 on a CPU with native bf16 support and fp32 everywhere else.  Measured on
-    this project's reference machine (2 cores with avx512_bf16, torch 2.13, multilingual-e5-small,
-    500 id-en-pud sentences, benchmarks/embed_speed.py): bf16 autocast ran 2.2-2.4x faster than
-    fp32 (220-247 vs 100-103 sentences/s) and its embeddings kept cosine >= 0.99999 to fp32's,
-    so auto chooses bf16 there.  GPUs stay fp32 under auto (fp32 is what was validated).
+    ``auto`` picks bf16 on a CPU with native bf16 (autocast ran 2.2-2.4x fp32 with cosine
+    >= 0.99999 on an avx512_bf16 CPU) and fp32 everywhere else.  ``int8`` (the bundled model
+    on ONNX Runtime, :mod:`aligner.embed.onnx_int8`) is opt-in: it runs 1.9x fp32 bare and
+    2.5x end to end (2 AVX-512 cores), mean cosine 0.998 to fp32, but on ../shared/bench it lost up to 0.004
+    strict F1 on one set and 0.002 on de-fr-textberg-dev (benchmarks/accuracy.py), short of
+    parity, so auto does not choose it.  Whether int8 can run is checked by the caller.
     """
     p = (precision or "auto").lower()
     if p not in PRECISIONS:
-        raise ModelError(f"unknown precision {precision!r} (expected auto, fp32 or bf16)")
+        raise ModelError(f"unknown precision {precision!r} (expected auto, int8, fp32 or bf16)")
     if p == "fp32":
         return "fp32"
+    if p == "int8":
+        if device != "cpu":
+            raise ModelError(f"precision int8 runs on the CPU only, not {device} (use --precision fp32 or bf16)")
+        return "int8"
     if device == "cpu":
         supported = cpu_supports_bf16()
-        if p == "bf16" and not supported:
-            log.warning("this CPU has no native bf16 support (avx512_bf16/amx_bf16); bf16 will be slow")
-        return "bf16" if (p == "bf16" or supported) else "fp32"
+        if p == "bf16":
+            if not supported:
+                log.warning("this CPU has no native bf16 support (avx512_bf16/amx_bf16); bf16 will be slow")
+            return "bf16"
+        return "bf16" if supported else "fp32"
     if p == "bf16":
         if device.startswith("cuda"):
             import torch

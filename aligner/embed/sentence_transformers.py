@@ -11,6 +11,7 @@ import numpy as np
 
 from aligner.embed.base import ProgressCallback
 from aligner.embed.device import resolve_device, resolve_precision
+from aligner.embed.threads import apply_torch_threads, resolve_threads
 from aligner.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,8 @@ class SentenceTransformerEmbedder:
             are truncated, with one logged warning per :meth:`encode` call.
         precision: ``"auto"`` (bf16 on CPUs with native bf16 support, else fp32), ``"fp32"``
             or ``"bf16"`` (torch autocast: matmuls in bf16, reductions in fp32).
-        num_threads: if given, ``torch.set_num_threads`` (process wide); default: torch's choice.
+        num_threads: torch's threads (process wide); default: the cores this process may use
+            (:func:`aligner.embed.threads.available_cores`).
 
     Empty (or whitespace-only) sentences are encoded like any other text (the model sees just
     the prefix and its special tokens), so they get a valid, if uninformative, unit vector.
@@ -140,13 +142,15 @@ class SentenceTransformerEmbedder:
             raise ModelError(f"max_seq_length must be an integer >= 2, got {max_seq_length!r}")
         self.device = resolve_device(device)
         self.precision = resolve_precision(precision, self.device)
+        if self.precision == "int8":
+            raise ModelError("precision int8 is the bundled e5 model's ONNX build (load_embedder); use fp32 or bf16 here")
         self.prefix = prefix or ""
         self.batch_size = batch_size
         self.name = name or str(model)
-        if num_threads:
-            import torch
-
-            torch.set_num_threads(int(num_threads))
+        self.num_threads: Optional[int] = None
+        if self.device == "cpu":
+            self.num_threads = resolve_threads(num_threads)
+            apply_torch_threads(self.num_threads)
         self._model = load_sentence_transformer(model, self.device)
         limit = self._model_limit()
         if max_seq_length is not None:

