@@ -27,17 +27,19 @@ def _alive(pids: list[int]) -> list[int]:
 
 
 def test_sigkill_of_a_local_batch_takes_its_workers_down(tmp_path):
-    make_corpus(tmp_path / "in", 24, seed=4)
+    make_corpus(tmp_path / "in", 160, seed=4)  # long enough that the run cannot end before the kill
     cmd = [sys.executable, "-m", "aligner", "batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
            "--embedder-factory", "test_batch:SlowHashingEmbedder", "--workers", "2"]
     proc = subprocess.Popen(cmd, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         parts = tmp_path / "out" / ".parts"
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and len(list(parts.glob("doc*.json"))) < 2:
+        workers: list[int] = []
+        while time.monotonic() < deadline and (len(workers) < 2 or not list(parts.glob("doc*.json"))):
+            workers = [c.pid for c in psutil.Process(proc.pid).children(recursive=True)]
             time.sleep(0.05)
-        workers = [c.pid for c in psutil.Process(proc.pid).children(recursive=True)]
-        assert len(workers) >= 2, "the pool's workers should be running"
+        assert len(_alive(workers)) >= 2, "the pool's workers should be running"
+        assert proc.poll() is None, "the batch should still be running when it is killed"
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         deadline = time.monotonic() + 5
