@@ -53,6 +53,16 @@ def test_dask_engine_output_equals_local_engine(tmp_path, cluster):
     assert 1 <= len(pids) <= 2 and len(set(pids)) == len(pids), "each worker loads the model once"
 
 
+@pytest.fixture(autouse=True)
+def _restore_environ():
+    """Dask clusters made directly by these tests set OMP_NUM_THREADS=1 etc. in the test process;
+    later tests that start a batch would inherit one core."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
 def test_dask_engine_starts_its_own_local_cluster(tmp_path):
     make_corpus(tmp_path / "in", 3, seed=6)
     run_batch(tmp_path / "in", tmp_path / "local", BatchOptions(loader=HashingEmbedder, workers=1, creation_date=DATE))
@@ -101,3 +111,13 @@ def test_local_cluster_listens_on_loopback_only(tmp_path, dashboard):
             except Exception:  # noqa: BLE001 - only the dashboard speaks HTTP
                 continue
             pytest.fail(f"an HTTP dashboard answered on {ip}:{port}")
+
+
+def test_dask_engine_leaves_the_callers_environment_as_it_was(tmp_path, monkeypatch):
+    # The nannies of a LocalCluster set OMP_NUM_THREADS=1 (and MKL_...) in the calling process;
+    # left there, a later local batch of the same process would see one core.
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.delenv("MKL_NUM_THREADS", raising=False)
+    before = dict(os.environ)
+    test_dask_engine_starts_its_own_local_cluster(tmp_path)
+    assert dict(os.environ) == before

@@ -30,7 +30,10 @@ def test_sigkill_of_a_local_batch_takes_its_workers_down(tmp_path):
     make_corpus(tmp_path / "in", 160, seed=4)  # long enough that the run cannot end before the kill
     cmd = [sys.executable, "-m", "aligner", "batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
            "--embedder-factory", "test_batch:SlowHashingEmbedder", "--workers", "2"]
-    proc = subprocess.Popen(cmd, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = _env()
+    for key in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):  # Dask tests leave these at 1
+        env.pop(key, None)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         parts = tmp_path / "out" / ".parts"
         deadline = time.monotonic() + 120

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -78,6 +79,7 @@ def run_dask(
         return
     plugin = EmbedderPlugin(loader)
     cluster = None
+    environ = dict(os.environ)  # a LocalCluster's nannies set OMP_NUM_THREADS=1 etc. in this process
     if scheduler:
         client = Client(scheduler)
     else:
@@ -97,4 +99,7 @@ def run_dask(
         client.close()
         if cluster is not None:
             cluster.close()
+        for key in set(os.environ) - set(environ):
+            del os.environ[key]
+        os.environ.update(environ)
 
