@@ -1,6 +1,7 @@
 """TMX export: DTD validity, translate-toolkit round-trip, sanitising, atomic writes."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import stat
@@ -21,8 +22,9 @@ from aligner.export import tmx as tmx_module
 from aligner.result import AlignmentResult
 from aligner.segment.base import Sentence
 
-DTD_PATH = Path(__file__).resolve().parents[1].parent / "shared" / "spec" / "tmx14.dtd"
+DTD_PATH = Path(__file__).resolve().parent / "data" / "tmx14.dtd"  # vendored: tests/data/README.md
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+DTD = etree.DTD(str(DTD_PATH))
 OMEGAT_RESERVED = {"x-context", "x-prev", "x-next", "x-note", "x-id", "x-path", "x-file", "x-auto", "x-penalty"}
 
 SRC = [
@@ -94,11 +96,7 @@ def props(tu) -> dict[str, str]:
 
 
 def assert_valid(path: Path) -> None:
-    if not DTD_PATH.exists():
-        pytest.skip(f"TMX DTD not available at {DTD_PATH}")
-    dtd = etree.DTD(str(DTD_PATH))
-    tree = parse(path)
-    assert dtd.validate(tree), dtd.error_log.filter_from_errors()
+    assert DTD.validate(parse(path)), DTD.error_log.filter_from_errors()
 
 
 @pytest.fixture
@@ -396,8 +394,24 @@ def test_permission_denied_is_an_error(tmp_path: Path, monkeypatch) -> None:
     assert not target.exists()
 
 
-def test_stats_type(out: Path) -> None:
-    assert isinstance(write_alignment(make_result(), out), ExportStats)
+def nonzero_counters(stats: ExportStats) -> dict[str, int]:
+    return {k: v for k, v in dataclasses.asdict(stats).items() if isinstance(v, int) and v}
+
+
+def test_stats_count_what_the_file_holds(out: Path) -> None:
+    stats = write_alignment(make_result(), out)
+    assert (stats.path, stats.format) == (out, "tmx")
+    assert nonzero_counters(stats) == {"pairs_written": 4, "rows_written": 4, "unaligned_src": 1, "unaligned_tgt": 1}
+    assert stats.rows_written == len(tus(parse(out)))
+    assert stats.excluded() == {}
+    # a copied pair: written nowhere, counted once, and reported among the exclusions
+    src, tgt = SRC + ["Jakarta"], TGT + ["Jakarta"]
+    stats = write_alignment(make_result(src, tgt, BEADS + [Bead((6,), (6,), 0.9)]), out)
+    assert nonzero_counters(stats) == {
+        "pairs_written": 4, "rows_written": 4, "unaligned_src": 1, "unaligned_tgt": 1, "identical": 1,
+    }
+    assert stats.excluded() == {"identical": 1}
+    assert stats.rows_written == len(tus(parse(out)))
 
 
 def test_large_alignment_streams(tmp_path: Path) -> None:
@@ -432,8 +446,7 @@ def test_any_text_round_trips_or_is_reported(src_text: str, tgt_text: str) -> No
         # escaping is under test, not the TM selection: random texts are often copies of each other
         stats = write_alignment(result, target, ExportOptions(keep_identical=True, keep_copies=True))
         tree = parse(target)
-        if DTD_PATH.exists():
-            assert etree.DTD(str(DTD_PATH)).validate(tree)
+        assert DTD.validate(tree)
     clean_src, clean_tgt = xml_legal(src_text), xml_legal(tgt_text)
     removed = len(src_text) - len(clean_src) + len(tgt_text) - len(clean_tgt)
     assert stats.control_chars_removed == removed
