@@ -64,7 +64,7 @@ def test_inline_codes_are_dropped_and_their_text_and_tails_kept(tmp_path: Path) 
     assert list(frame.tuid) == [tuid for tuid, *_ in FLAT]
     assert list(zip(frame.src_text, frame.tgt_text)) == [expected for *_, expected in FLAT]
     assert set(frame.src_lang) == {"id-ID"} and set(frame.tgt_lang) == {"en-US"}
-    assert list(frame["x_origin"]) ==  # a prop of another tool: its type with "_" for "-" [f"{tuid}-prop" for tuid, *_ in FLAT]
+    assert list(frame["x_origin"]) == [f"{tuid}-prop" for tuid, *_ in FLAT]  # another tool's prop, "_" for "-"
 
 
 def test_inline_markup_loses_no_text(tmp_path: Path) -> None:
