@@ -216,11 +216,14 @@ def test_unknown_extension(tmp_path: Path, name: str) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("name", ["OUT.CSV", "Out.Tsv", "x.BEADS", "y.Tmx"])
-def test_extension_is_case_insensitive(tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize("name, fmt, start", [
+    ("OUT.CSV", "csv", "id,en,score,bead"), ("Out.Tsv", "tsv", "id\ten\tscore\tbead"),
+    ("x.BEADS", "beads", "[0]:[0]:0.910\n"), ("y.Tmx", "tmx", '<?xml version="1.0" encoding="UTF-8"?>'),
+])
+def test_extension_is_case_insensitive(tmp_path: Path, name: str, fmt: str, start: str) -> None:
     stats = write_alignment(make_result(), tmp_path / name)
-    assert stats.path == tmp_path / name
-    assert (tmp_path / name).stat().st_size > 0
+    assert (stats.path, stats.format) == (tmp_path / name, fmt)
+    assert (tmp_path / name).read_text(encoding="utf-8").startswith(start)
 
 
 def test_registry() -> None:
