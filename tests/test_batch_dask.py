@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from aligner.batch import BatchOptions, HashingEmbedder, run_batch
+from aligner.batch import BatchOptions, run_batch
+from aligner.embed.hashing import HashingEmbedder
 from test_batch import DATE, make_corpus
 
 distributed = pytest.importorskip("distributed")
