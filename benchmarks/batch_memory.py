@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from aligner.batch import BatchOptions, HashingEmbedder, run_batch  # noqa: E402
+from aligner.batch import BatchOptions, run_batch  # noqa: E402
+from aligner.embed.hashing import HashingEmbedder  # noqa: E402
 from test_batch import make_doc  # noqa: E402
 
 CHECKPOINTS = (1000, 2500, 5000)

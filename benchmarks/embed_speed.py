@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from aligner.embed import load_embedder  # noqa: E402
 from aligner.embed.device import cpu_supports_bf16  # noqa: E402
-from aligner.embed.e5_convert import ensure_e5_model  # noqa: E402
+from aligner.embed.e5 import ensure_e5_model  # noqa: E402
 
 
 def bench_sentences(n: int) -> tuple[list[str], str]:

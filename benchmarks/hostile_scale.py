@@ -4,7 +4,7 @@
 
 Each case writes a parallel source/target pair (the target the same shape and size as the source)
 and aligns it to CSV in a fresh subprocess, whose own peak RSS is read from ``os.wait4``. The
-default embedder is the model-free hashing embedder (``aligner.batch.HashingEmbedder``), so that
+default embedder is the model-free hashing embedder (``aligner.embed.hashing.HashingEmbedder``), so that
 reading, splitting, flagging, the DP and the second pass are measured rather than the encoder;
 ``--embedder e5`` uses the bundled model (hours on the big cases). The 10 MB text is above the
 default ``--max-input-chars`` and is aligned with the limit off, to measure growth; the 50 MB text
@@ -96,7 +96,7 @@ def child(src: str, tgt: str, out: str, embedder: str, max_chars: int) -> None:
     from aligner.export import write_alignment
 
     if embedder == "hashing":
-        from aligner.batch import HashingEmbedder
+        from aligner.embed.hashing import HashingEmbedder
 
         model = HashingEmbedder()
     else:

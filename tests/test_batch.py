@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from aligner.batch import BatchOptions, HashingEmbedder, discover, run_batch
+from aligner.batch import BatchOptions, discover, run_batch
+from aligner.embed.hashing import HashingEmbedder
 from aligner.batch.store import PARTS_DIR
 
 HERE = Path(__file__).resolve().parent
@@ -227,7 +228,7 @@ def test_cli_summary_line_and_device_reaches_the_embedder(tmp_path):
     make_corpus(tmp_path / "in", 2)
     (tmp_path / "in" / "extra.id.txt").write_text("Sendiri.\n", encoding="utf-8")
     done = subprocess.run(_cli(str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--format", "csv",
-                               "--embedder-factory", "aligner.batch:HashingEmbedder", "--workers", "1"),
+                               "--embedder-factory", "aligner.embed.hashing:HashingEmbedder", "--workers", "1"),
                           env=_env(), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "corpus.csv" in done.stdout and "from 2 documents" in done.stdout and "1 unmatched files" in done.stdout

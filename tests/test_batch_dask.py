@@ -7,7 +7,8 @@ from pathlib import Path
 import distributed  # a dependency (dask[distributed]): the engine is tested wherever the tests run
 import pytest
 
-from aligner.batch import BatchOptions, HashingEmbedder, run_batch
+from aligner.batch import BatchOptions, run_batch
+from aligner.embed.hashing import HashingEmbedder
 from test_batch import DATE, make_corpus
 
 

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 import aligner
 from aligner.align.base import Bead
-from aligner.batch import BatchOptions, HashingEmbedder, run_batch
+from aligner.batch import BatchOptions, run_batch
+from aligner.embed.hashing import HashingEmbedder
 from aligner.cli import app
 from aligner.export import ExportOptions, write_alignment
 from aligner.export.base import sanitise

@@ -13,7 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 import aligner
-from aligner.batch import BatchOptions, HashingEmbedder, run_batch
+from aligner.batch import BatchOptions, run_batch
+from aligner.embed.hashing import HashingEmbedder
 from aligner.batch.store import PARTS_DIR
 from aligner.cli import app
 from aligner.errors import InputError

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from aligner.batch import BatchOptions, HashingEmbedder, run_batch
+from aligner.batch import BatchOptions, run_batch
+from aligner.embed.hashing import HashingEmbedder
 from aligner.cli import app
 from aligner.errors import AlignerError, ExportError
 from aligner.export import write_alignment
@@ -129,7 +130,7 @@ def test_batch_output_file_must_stay_inside_outdir(tmp_path, name):
     write(folder, "a.id.txt", ID_TEXT)
     write(folder, "a.en.txt", EN_TEXT)
     res = run("batch", folder, "-o", tmp_path / "out", "--output-file", name,
-              "--embedder-factory", "aligner.batch:HashingEmbedder", "--workers", "1")
+              "--embedder-factory", "aligner.embed.hashing:HashingEmbedder", "--workers", "1")
     assert_refused(res, "must be a file name inside the output folder")
     assert not (tmp_path / "x.csv").exists()
 

