@@ -186,7 +186,7 @@ def test_batch_corpus_csv_and_report_escape_doc_ids_and_texts(tmp_path: Path, gu
                                   ["missing.id.txt", "missing.en.txt", "@evil"]])
     out = tmp_path / "out"
     run_batch(manifest, out, BatchOptions(loader=HashingEmbedder, workers=1, output_file=Path("c.csv"),
-                                          formula_guard=guard))
+                                          export=ExportOptions(formula_guard=guard)))
     prefix = "'" if guard else ""
     report = list(csv.DictReader(open(out / "report.csv", encoding="utf-8", newline="")))
     assert sorted(r["doc_id"] for r in report) == sorted([prefix + '=HYPERLINK("http://x","y")', prefix + "@evil"])

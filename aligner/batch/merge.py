@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import csv
 import logging
 from dataclasses import dataclass, field
@@ -119,12 +120,13 @@ def _write_parquet(docs: Iterator[tuple[AlignmentResult, str]], path: Path, opti
     return stats
 
 
-def _model_name(pairs: Sequence[DocPair], keys: Sequence[str], store: PartStore) -> str:
+def _made_by(pairs: Sequence[DocPair], keys: Sequence[str], store: PartStore) -> tuple[str, str]:
+    """The model name and run signature of the first successful part (every part shares the key's settings)."""
     for pair, key in zip(pairs, keys):
         record = store.read(pair.doc_id, key)
         if record and not record.get("error"):
-            return record.get("model", "")
-    return ""
+            return record.get("model", ""), record.get("signature", "")
+    return "", ""
 
 
 def merge(pairs: Sequence[DocPair], keys: Sequence[str], store: PartStore, output: Path, fmt: str,
@@ -140,7 +142,9 @@ def merge(pairs: Sequence[DocPair], keys: Sequence[str], store: PartStore, outpu
         else:
             fh = stack.enter_context(atomic_file(output))
             if fmt == "tmx":
-                export = write_tmx_corpus(docs, fh, options, model=_model_name(pairs, keys, store))
+                model, signature = _made_by(pairs, keys, store)
+                export = write_tmx_corpus(docs, fh, dataclasses.replace(options, signature=signature or None),
+                                          model=model)
             else:
                 export = _write_delimited(docs, fh, options, "," if fmt == "csv" else "\t")
         for path in unmatched:

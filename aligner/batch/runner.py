@@ -1,6 +1,7 @@
 """A whole batch run: discover pairs, skip finished ones, run the engine, merge, report."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
@@ -9,6 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional, Protocol, Sequence
 
+from ..align.aligner import AlignConfig
 from ..embed.base import Embedder
 from ..embed.threads import available_cores, split_cores
 from ..errors import AlignerError
@@ -41,7 +43,9 @@ class BatchProgress(Protocol):
 class BatchOptions:
     """How to run a batch. ``loader`` (any picklable zero-argument callable returning an
     embedder) overrides ``model``/``device``/``factory``; ``workers`` None means one per CPU
-    (one in all for a GPU device)."""
+    (one in all for a GPU device). ``config``: every alignment setting (default ``AlignConfig()``),
+    with ``max_align`` and ``second_pass`` applied over it. ``export``: what goes in the corpus
+    (min score, the ``keep_*`` switches, formula guard); its languages and date are the batch's."""
 
     output_file: Optional[Path] = None
     fmt: Optional[str] = None
@@ -51,7 +55,8 @@ class BatchOptions:
     encoding: Optional[str] = None
     max_align: int = 4
     second_pass: bool = True
-    min_score: Optional[float] = None
+    config: Optional[AlignConfig] = None
+    export: ExportOptions = field(default_factory=ExportOptions)
     model: Optional[str] = None
     device: Optional[str] = None
     factory: Optional[str] = None
@@ -60,18 +65,18 @@ class BatchOptions:
     engine: str = "local"
     scheduler: Optional[str] = None
     creation_date: Optional[datetime] = None
-    keep_identical: bool = False
-    keep_copies: bool = False
-    keep_wrong_language: bool = False
-    keep_boilerplate: bool = False
-    formula_guard: bool = True
-    """CSV/TSV corpus and report.csv: ``'`` before texts that would start a spreadsheet formula."""
     dashboard: bool = False
     """Dask LocalCluster: serve its HTTP dashboard on 127.0.0.1 (off by default)."""
     max_input_chars: Optional[int] = None
     """Documents longer than this many characters fail (reported) before any work; None: 6 million, 0: no limit."""
     threads: Optional[int] = None
     precision: Optional[str] = None
+
+    def align_config(self) -> AlignConfig:
+        """``config`` with this batch's ``max_align`` and second-pass switch."""
+        config = self.config or AlignConfig()
+        return dataclasses.replace(config, max_align=self.max_align,
+                                   refine=dataclasses.replace(config.refine, enabled=self.second_pass))
 
 
 @dataclass
@@ -187,8 +192,8 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
     workers, threads = workers_and_threads(options)
     loader = options.loader or ModelLoader(options.model, options.device, threads, options.factory, options.precision)
     spec = loader_spec(loader)
-    settings = JobSettings(spec, options.src_lang, options.tgt_lang, options.segmented,
-                           options.encoding, options.max_align, options.second_pass, options.max_input_chars)
+    settings = JobSettings(spec, options.src_lang, options.tgt_lang, options.segmented, options.encoding,
+                           config=options.align_config(), max_input_chars=options.max_input_chars)
     store = PartStore(outdir)
     store.create()
     date = creation_date(options, store)
@@ -215,12 +220,8 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
     extra = {"scheduler": options.scheduler, "dashboard": options.dashboard} if options.engine == "dask" else {}
     run_engine(plan_chunks(todo, workers), settings, loader, outdir, workers, on_done, **extra)
     seconds = time.perf_counter() - started
-    export_options = ExportOptions(src_lang=options.src_lang, tgt_lang=options.tgt_lang,
-                                   min_score=options.min_score, creation_date=date,
-                                   keep_identical=options.keep_identical, keep_copies=options.keep_copies,
-                                   keep_wrong_language=options.keep_wrong_language,
-                                   keep_boilerplate=options.keep_boilerplate,
-                                   formula_guard=options.formula_guard)
+    export_options = dataclasses.replace(options.export, src_lang=options.src_lang, tgt_lang=options.tgt_lang,
+                                         creation_date=date)
     report = outdir / REPORT_NAME
     merged = merge(found.pairs, keys, store, output, fmt, export_options, report, found.unmatched)
     pruned = store.prune((p.doc_id, k) for p, k in zip(found.pairs, keys))

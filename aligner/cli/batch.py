@@ -82,6 +82,7 @@ def batch(
     with user_errors(debug):
         from ..batch import BatchOptions, run_batch
         from ..errors import AlignerError
+        from ..export import ExportOptions
 
         if scheduler and engine != "dask":
             raise AlignerError("--scheduler needs --engine dask")
@@ -89,11 +90,13 @@ def batch(
         outdir.mkdir(parents=True, exist_ok=True)
         options = BatchOptions(
             output_file=output_file, fmt=fmt, src_lang=src_lang, tgt_lang=tgt_lang,
-            segmented=segmented, encoding=encoding, max_align=max_align, second_pass=not one_pass, min_score=min_score, model=model,
+            segmented=segmented, encoding=encoding, max_align=max_align, second_pass=not one_pass, model=model,
             device=device, factory=embedder_factory, workers=workers, engine=engine, scheduler=scheduler,
-            keep_identical=keep_identical, keep_copies=keep_copies, keep_wrong_language=keep_wrong_language,
-            keep_boilerplate=keep_boilerplate,
-            formula_guard=not no_formula_guard, max_input_chars=max_input_chars,
+            export=ExportOptions(src_lang=src_lang, tgt_lang=tgt_lang, min_score=min_score,
+                                 keep_identical=keep_identical, keep_copies=keep_copies,
+                                 keep_wrong_language=keep_wrong_language, keep_boilerplate=keep_boilerplate,
+                                 formula_guard=not no_formula_guard),
+            max_input_chars=max_input_chars,
             dashboard=dashboard,
             threads=threads, precision=precision,
         )

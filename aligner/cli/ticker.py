@@ -125,6 +125,11 @@ class TrackedEmbedder:
     def dim(self) -> int:
         return self._model().dim
 
+    @property
+    def precision(self) -> str:
+        """The loaded model's precision (for the run signature), empty when it does not say."""
+        return getattr(self._model(), "precision", "") or ""
+
     def encode(self, sentences: Sequence[str], progress: Optional[Callable[[int], None]] = None) -> np.ndarray:
         model = self._model()
         first = self.progress.encoded == 0

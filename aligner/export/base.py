@@ -6,6 +6,7 @@ extension and writes atomically (temporary file in the same folder, fsync, ``os.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import os
@@ -15,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Optional, Protocol, TextIO, Union
 
-from .. import __version__
+from .._version import __version__
 from ..errors import ExportError
 from .atomic import atomic_file
 from .langcodes import to_lang_code
@@ -85,6 +86,9 @@ class ExportOptions:
     """Pairs whose two sides are both boilerplate (menus, copyright lines) go in the TMX too."""
     formula_guard: bool = True
     """CSV/TSV: put ``'`` before a text starting with ``= + - @``, tab or CR (see ``aligner.export.cells``)."""
+    signature: Optional[str] = None
+    """The run signature (:mod:`aligner.signature`) for the TMX header and XLSX info sheet; None: the
+    result's own (``result.meta["signature"]``, set by :func:`aligner.align`), if any."""
 
     def __post_init__(self) -> None:
         if self.min_band is not None:
@@ -290,6 +294,8 @@ def write_alignment(
     exporter = exporter_for(target)
     if options is None:
         options = ExportOptions(src_lang=result.src_lang or "id", tgt_lang=result.tgt_lang or "en")
+    if options.signature is None and result.meta.get("signature"):
+        options = dataclasses.replace(options, signature=str(result.meta["signature"]))
     check_output(target)
     binary = getattr(exporter, "binary", False)  # e.g. .xlsx: written to a binary stream
     try:

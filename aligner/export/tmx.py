@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 from datetime import datetime, timezone
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Iterable, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
@@ -57,7 +56,8 @@ def tmx_date(when: datetime | None = None) -> str:
     return when.strftime(DATE_FORMAT)
 
 
-def _header(result: "AlignmentResult", options: ExportOptions) -> str:
+def _header(model: str, options: ExportOptions) -> str:
+    """The XML declaration, ``<header>`` (with model, signature and doc props when known) and ``<body>``."""
     attrs = {
         "creationtool": options.tool_name,
         "creationtoolversion": options.tool_version,
@@ -70,8 +70,10 @@ def _header(result: "AlignmentResult", options: ExportOptions) -> str:
     }
     attr_text = " ".join(f"{k}={_attr(v)}" for k, v in attrs.items())
     props = ""
-    if result.model:
-        props += _prop("model", result.model, "    ")
+    if model:
+        props += _prop("model", model, "    ")
+    if options.signature:
+        props += _prop("signature", options.signature, "    ")
     if options.doc_id:
         props += _prop("doc", options.doc_id, "    ")
     head = (
@@ -135,9 +137,7 @@ def _props(row: Row, options: ExportOptions, result: "AlignmentResult | None" = 
 def write_units(stream: TextIO, units: list[tuple[str, str, dict[str, str]]], options: ExportOptions,
                 model: str = "") -> int:
     """Write a whole TMX of ``(src_text, tgt_text, props)`` units; returns how many were written."""
-    from ..result import AlignmentResult
-
-    stream.write(_header(AlignmentResult([], [], [], model=model), options))
+    stream.write(_header(model, options))
     for number, (src, tgt, props) in enumerate(units, start=1):
         tuid = f"{options.doc_id}:{number}" if options.doc_id else str(number)
         stream.write(unit_xml(src, tgt, props, tuid, options))
@@ -164,7 +164,7 @@ class TmxExporter:
         """Stream the TMX document for ``result`` to ``stream``."""
         stats = ExportStats(format=self.name)
         units = _units(result, options, stats)
-        stream.write(_header(result, options))
+        stream.write(_header(result.model, options))
         for row, count in units:
             stats.rows_written += 1
             stream.write(_tu_xml(row, stats.rows_written, options, result, count))
@@ -197,7 +197,7 @@ def write_tmx_corpus(
     ``tuid`` ``doc_id:n`` and an ``x-aligner-doc`` prop, as a single-document export with
     ``doc_id`` would. ``model`` goes in the header; the documents are consumed one at a time."""
     stats = ExportStats(format="tmx")
-    stream.write(_header(SimpleNamespace(model=model), dataclasses.replace(options, doc_id=None)))  # type: ignore[arg-type]
+    stream.write(_header(model, dataclasses.replace(options, doc_id=None)))
     for result, doc_id in documents:
         doc_options = dataclasses.replace(options, doc_id=doc_id)
         units = _units(result, doc_options, stats)  # duplicates merged within a document

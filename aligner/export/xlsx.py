@@ -116,6 +116,7 @@ class XlsxExporter:
         for key, value in (("src_lang", options.src_lang), ("tgt_lang", options.tgt_lang),
                            ("doc", options.doc_id or ""), ("model", result.model or ""),
                            ("tool", f"{options.tool_name} {options.tool_version}"),
+                           ("signature", options.signature or ""),
                            ("long_segment_chars", str(LONG_SEGMENT))):
             info.append([key, value])
             as_text(info[info.max_row])
