@@ -226,11 +226,6 @@ def _side_text(sentences: list, indexes: tuple[int, ...], side: str, clean: bool
     return " ".join(parts), removed
 
 
-def is_below(score: float, options: ExportOptions) -> bool:
-    """True when ``options.min_score`` is set and ``score`` is under it (NaN counts as under)."""
-    return options.min_score is not None and not (score >= options.min_score)
-
-
 def iter_rows(
     result: "AlignmentResult", options: ExportOptions, stats: ExportStats, texts: bool = True
 ) -> Iterator[Row]:

@@ -68,11 +68,3 @@ def read_docx(path: str | os.PathLike[str], limits: Optional[ReadLimits] = None)
     limits.check_chars(p, sum(len(line) + 1 for line in lines))
     log.debug("read %s: %d paragraphs", p, len(lines))
     return "\n".join(lines) + "\n"
-
-
-class DocxReader:
-    """The ``Reader`` for Word documents."""
-
-    def read(self, path: str | os.PathLike[str]) -> str:
-        """Return the text of ``path`` (see ``read_docx``)."""
-        return read_docx(path)

@@ -102,11 +102,3 @@ def read_pdf(path: str | os.PathLike[str], limits: Optional[ReadLimits] = None) 
         raise InputError(f"{p}: no extractable text in this PDF (a scanned image? run OCR first)")
     log.warning("%s: PDF layout may reorder text (columns, headers, footnotes); check the alignment", p)
     return "\n".join(paragraphs) + "\n"
-
-
-class PdfReader:
-    """The ``Reader`` for PDF files."""
-
-    def read(self, path: str | os.PathLike[str]) -> str:
-        """Return the text of ``path`` (see ``read_pdf``)."""
-        return read_pdf(path)

@@ -121,14 +121,3 @@ def read_text(path: str | os.PathLike[str], encoding: str | None = None, limits:
         raise InputError(f"{p}: looks like a binary file, not text")
     log.debug("read %s: %d characters", p, len(text))
     return text
-
-
-class TextReader:
-    """The ``Reader`` for plain-text files (``.txt`` and anything read as text)."""
-
-    def __init__(self, encoding: str | None = None) -> None:
-        self.encoding = encoding
-
-    def read(self, path: str | os.PathLike[str]) -> str:
-        """Return the decoded text of ``path`` (see ``read_text``)."""
-        return read_text(path, self.encoding)
