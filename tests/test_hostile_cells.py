@@ -141,7 +141,7 @@ def test_any_text_round_trips_through_the_review_sheet_or_is_reported(tmp_path_f
 @settings(max_examples=200, deadline=None)
 @given(text=texts, delimiter=st.sampled_from([",", "\t"]))
 def test_any_text_in_csv_and_tsv_is_guarded_and_recoverable(text: str, delimiter: str) -> None:
-    from aligner.export.base import EXPORTERS
+    from aligner.export import EXPORTERS
 
     sentence = normalise_space(text)
     assume(sentence and not sanitise(sentence)[1])

@@ -18,6 +18,7 @@ from ..export.base import ExportOptions
 from ..lang import file_code
 from ..export.outpath import check_outputs
 from .discover import discover
+from .engines import ENGINES
 from .job import DocOutcome, JobSettings, doc_key, plan_chunks
 from .merge import MergeStats, format_for, merge
 from .model import ModelLoader
@@ -152,15 +153,8 @@ def output_path(outdir: Path, name: Optional[Path]) -> Path:
 
 
 def _engine(name: str):
-    if name == "local":
-        from .engines.local import run_local
-
-        return run_local
-    if name == "dask":
-        from .engines.dask import run_dask
-
-        return run_dask
-    raise AlignerError(f"unknown engine {name!r} (expected local or dask)")
+    """The run function of engine ``name`` (:data:`aligner.batch.engines.ENGINES`)."""
+    return ENGINES.get(name)
 
 
 def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None,

@@ -8,6 +8,7 @@ from typing import Iterator
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..errors import AlignerError
@@ -27,7 +28,7 @@ def user_errors(debug: bool = False) -> Iterator[None]:
     except typer.Exit:
         raise
     except AlignerError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
         raise typer.Exit(1)
     except KeyboardInterrupt:
         err.print("[bold red]interrupted[/]")
@@ -36,7 +37,7 @@ def user_errors(debug: bool = False) -> Iterator[None]:
         if debug:
             raise
         msg = str(exc).splitlines()[0] if str(exc) else ""
-        err.print(f"[bold red]error:[/] unexpected {type(exc).__name__}: {msg} (rerun with --debug for details)",
+        err.print(f"[bold red]error:[/] unexpected {type(exc).__name__}: {escape(msg)} (rerun with --debug for details)",
                   soft_wrap=True, highlight=False)
         raise typer.Exit(2)
 

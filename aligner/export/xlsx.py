@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from ..bands import band
 from .cells import EXCEL_CELL_LIMIT
-from .base import ALIGNED, LONG_SEGMENT, POLICY_STATUSES, ExportOptions, ExportStats, format_indexes, iter_rows, register
+from .base import ALIGNED, LONG_SEGMENT, POLICY_STATUSES, ExportOptions, ExportStats, format_indexes, iter_rows
 from .tmx import pair_flags
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -124,4 +124,4 @@ class XlsxExporter:
         return stats
 
 
-register(XlsxExporter())
+XLSX = XlsxExporter()

@@ -43,11 +43,13 @@ def _block_texts(container) -> Iterator[str]:
             yield block.text
 
 
-def read_docx(path: str | os.PathLike[str], limits: Optional[ReadLimits] = None) -> str:
+def read_docx(path: str | os.PathLike[str], encoding: Optional[str] = None,
+              limits: Optional[ReadLimits] = None) -> str:
     """Read a .docx file and return its text, one paragraph (or table-cell paragraph) per line.
 
     Before parsing, the archive's uncompressed size and body paragraph count are checked against
-    ``limits`` (a zip bomb is refused in a fraction of a second, without expanding it)."""
+    ``limits`` (a zip bomb is refused in a fraction of a second, without expanding it). ``encoding``
+    is ignored: the format declares its own."""
     p = Path(path)
     limits = limits or ReadLimits()
     data = _read_bytes(p, limits, DOCX_BYTES_PER_CHAR)

@@ -70,10 +70,12 @@ def join_lines(pages: list[list[str]]) -> list[str]:
     return paragraphs
 
 
-def read_pdf(path: str | os.PathLike[str], limits: Optional[ReadLimits] = None) -> str:
+def read_pdf(path: str | os.PathLike[str], encoding: Optional[str] = None,
+             limits: Optional[ReadLimits] = None) -> str:
     """Read a PDF file and return its text, one re-joined paragraph per line; warns that order may differ.
 
-    Pages and extracted characters are checked against ``limits`` as the pages are read."""
+    Pages and extracted characters are checked against ``limits`` as the pages are read. ``encoding``
+    is ignored: the format declares its own."""
     p = Path(path)
     limits = limits or ReadLimits()
     data = _read_bytes(p, limits, DOCX_BYTES_PER_CHAR)

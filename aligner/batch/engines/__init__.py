@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+from ...registry import Registry
 from ..job import DocOutcome
 
 OnDone = Callable[[Sequence[DocOutcome]], None]
-ENGINES = ("local", "dask")
+
+ENGINES: Registry = Registry("engine", {
+    "local": "aligner.batch.engines.local:run_local",
+    "dask": "aligner.batch.engines.dask:run_dask",  # the [dask] extra
+})
+"""Engine name → its run function, imported on first use (a missing Dask names the extra to install)."""
 
 __all__ = ["ENGINES", "OnDone"]
