@@ -18,7 +18,7 @@ from ..export.base import ExportOptions
 from ..lang import file_code
 from ..export.outpath import check_outputs
 from .discover import discover
-from .engines import ENGINES
+from .engines import ENGINES, EngineWork
 from .job import DocOutcome, JobSettings, doc_key, plan_chunks
 from .merge import MergeStats, format_for, merge
 from .model import ModelLoader
@@ -212,7 +212,7 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
 
     started = time.perf_counter()
     extra = {"scheduler": options.scheduler, "dashboard": options.dashboard} if options.engine == "dask" else {}
-    run_engine(plan_chunks(todo, workers), settings, loader, outdir, workers, on_done, **extra)
+    run_engine(EngineWork(plan_chunks(todo, workers), settings, loader, outdir, workers), on_done, **extra)
     seconds = time.perf_counter() - started
     export_options = dataclasses.replace(options.export, src_lang=options.src_lang, tgt_lang=options.tgt_lang,
                                          creation_date=date)

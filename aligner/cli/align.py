@@ -10,8 +10,8 @@ import typer
 from ..errors import AlignerError
 from ..read.limits import DEFAULT_MAX_CHARS
 from ._common import (
-    FORMULA_GUARD_HELP, KEEP_HELP, MAX_INPUT_HELP, ONE_PASS_HELP, PRECISION_HELP, err, excluded_summary, out, primary, progress_bar,
-    setup_logging, user_errors,
+    KEEP_BOILERPLATE, KEEP_COPIES, KEEP_IDENTICAL, KEEP_WRONG_LANGUAGE, MAX_INPUT_HELP, NO_FORMULA_GUARD, ONE_PASS_HELP, PRECISION_HELP, err, excluded_summary, out, primary, progress_bar,
+    selection, setup_logging, user_errors,
 )
 
 
@@ -34,11 +34,11 @@ def align(
     input_format: Optional[str] = typer.Option(None, "--input-format", help="text, markdown, html, docx or pdf (default: from each file's extension; others are text)."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
-    keep_identical: bool = typer.Option(False, "--keep-identical", help=KEEP_HELP["identical"]),
-    keep_copies: bool = typer.Option(False, "--keep-copies", help=KEEP_HELP["copies"]),
-    keep_wrong_language: bool = typer.Option(False, "--keep-wrong-language", help=KEEP_HELP["wrong_language"]),
-    keep_boilerplate: bool = typer.Option(False, "--keep-boilerplate", help=KEEP_HELP["boilerplate"]),
-    no_formula_guard: bool = typer.Option(False, "--no-formula-guard", help=FORMULA_GUARD_HELP),
+    keep_identical: bool = KEEP_IDENTICAL,
+    keep_copies: bool = KEEP_COPIES,
+    keep_wrong_language: bool = KEEP_WRONG_LANGUAGE,
+    keep_boilerplate: bool = KEEP_BOILERPLATE,
+    no_formula_guard: bool = NO_FORMULA_GUARD,
     src_encoding: Optional[str] = typer.Option(None, "--src-encoding", help="Encoding of the source file only (overrides --encoding)."),
     tgt_encoding: Optional[str] = typer.Option(None, "--tgt-encoding", help="Encoding of the target file only (overrides --encoding)."),
     max_input_chars: int = typer.Option(DEFAULT_MAX_CHARS, "--max-input-chars", min=0, help=MAX_INPUT_HELP),
@@ -58,9 +58,9 @@ def align(
         if output.suffix.lower() not in supported_suffixes():
             raise AlignerError(f"{output}: unknown output format; use one of {', '.join(supported_suffixes())}")
         options = ExportOptions(src_lang=src_lang, tgt_lang=tgt_lang, min_score=min_score, min_band=min_band,
-                                max_seg_chars=max_seg_chars, keep_identical=keep_identical, keep_copies=keep_copies,
-                                keep_wrong_language=keep_wrong_language, keep_boilerplate=keep_boilerplate,
-                                formula_guard=not no_formula_guard)
+                                max_seg_chars=max_seg_chars,
+                                **selection(keep_identical, keep_copies, keep_wrong_language, keep_boilerplate,
+                                            no_formula_guard))
         review_path = review_output(output, min_band, review)
         check_outputs([output] + ([review_path] if review_path else []), [src_file, tgt_file])
         from .. import api

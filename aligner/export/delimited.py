@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator, TextIO
+from typing import IO, TYPE_CHECKING, Iterator, TextIO
 
 from .cells import FormulaGuard
 from .base import Documents, ExportOptions, ExportStats, format_indexes, format_score, iter_rows
@@ -56,8 +56,23 @@ def table_rows(documents: Documents, options: ExportOptions, stats: ExportStats,
             yield [doc_id, *values] if corpus else values
 
 
+class TableExporter:
+    """What the table formats share: one document is written as a corpus of one, without ``doc_id``."""
+
+    def write(self, result: "AlignmentResult", stream: IO, options: ExportOptions) -> ExportStats:
+        """Write the table of ``result`` to ``stream`` (text streams opened with ``newline=""``)."""
+        return self._write([(result, options.doc_id or "")], stream, options, corpus=False)
+
+    def write_corpus(self, documents: Documents, stream: IO, options: ExportOptions) -> ExportStats:
+        """Write one table of every document, ``doc_id`` first on each row."""
+        return self._write(documents, stream, options, corpus=True)
+
+    def _write(self, documents: Documents, stream: IO, options: ExportOptions, corpus: bool) -> ExportStats:
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
-class DelimitedExporter:
+class DelimitedExporter(TableExporter):
     """Comma- or tab-separated table of every bead in document order.
 
     ``status`` is ``aligned`` (in the TMX), ``unaligned`` (1-0/0-1 bead, or a pair with an empty
@@ -71,14 +86,6 @@ class DelimitedExporter:
     delimiter: str
     suffixes: tuple[str, ...]
     binary: bool = False
-
-    def write(self, result: "AlignmentResult", stream: TextIO, options: ExportOptions) -> ExportStats:
-        """Write the table for ``result`` to ``stream`` (opened with ``newline=""``)."""
-        return self._write([(result, options.doc_id or "")], stream, options, corpus=False)
-
-    def write_corpus(self, documents: Documents, stream: TextIO, options: ExportOptions) -> ExportStats:
-        """Write one table of every document, ``doc_id`` first on each row."""
-        return self._write(documents, stream, options, corpus=True)
 
     def _write(self, documents: Documents, stream: TextIO, options: ExportOptions, corpus: bool) -> ExportStats:
         stats = ExportStats(format=self.name)

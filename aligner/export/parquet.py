@@ -7,33 +7,22 @@ The run signature and the language tags are in the file's key-value metadata (``
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from ..extras import require
 from .base import Documents, ExportOptions, ExportStats
-from .delimited import table_header, table_rows
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..result import AlignmentResult
+from .delimited import TableExporter, table_header, table_rows
 
 ROW_GROUP = 50_000
 """Rows buffered before a row group is written: memory stays flat on any corpus size."""
 
 
-class ParquetExporter:
+class ParquetExporter(TableExporter):
     """Every bead of one document or a corpus as a Parquet table, written in row groups."""
 
     name = "parquet"
     suffixes: tuple[str, ...] = (".parquet",)
     binary = True
-
-    def write(self, result: "AlignmentResult", stream: BinaryIO, options: ExportOptions) -> ExportStats:
-        """Write the table of ``result`` to the binary ``stream``."""
-        return self._write([(result, options.doc_id or "")], stream, options, corpus=False)
-
-    def write_corpus(self, documents: Documents, stream: BinaryIO, options: ExportOptions) -> ExportStats:
-        """Write one table of every document, ``doc_id`` first on each row."""
-        return self._write(documents, stream, options, corpus=True)
 
     def _write(self, documents: Documents, stream: BinaryIO, options: ExportOptions, corpus: bool) -> ExportStats:
         pa = require("pyarrow", "Parquet output")
