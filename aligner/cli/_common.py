@@ -85,6 +85,10 @@ KEEP_HELP = {
     "boilerplate": "Also put pairs of two boilerplate lines (menus, copyright, bylines) in the TMX.",
 }
 
+VERBOSE = typer.Option(False, "-v", "--verbose", help="Log what happens.")
+DEBUG = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors.")
+"""``-v`` and ``--debug``, declared once for every command."""
+
 KEEP_IDENTICAL = typer.Option(False, "--keep-identical", help=KEEP_HELP["identical"])
 KEEP_COPIES = typer.Option(False, "--keep-copies", help=KEEP_HELP["copies"])
 KEEP_WRONG_LANGUAGE = typer.Option(False, "--keep-wrong-language", help=KEEP_HELP["wrong_language"])

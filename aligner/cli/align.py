@@ -10,7 +10,7 @@ import typer
 from ..errors import AlignerError
 from ..read.limits import DEFAULT_MAX_CHARS
 from ._common import (
-    KEEP_BOILERPLATE, KEEP_COPIES, KEEP_IDENTICAL, KEEP_WRONG_LANGUAGE, MAX_INPUT_HELP, NO_FORMULA_GUARD, ONE_PASS_HELP, PRECISION_HELP, err, excluded_summary, out, primary, progress_bar,
+    DEBUG, VERBOSE, KEEP_BOILERPLATE, KEEP_COPIES, KEEP_IDENTICAL, KEEP_WRONG_LANGUAGE, MAX_INPUT_HELP, NO_FORMULA_GUARD, ONE_PASS_HELP, PRECISION_HELP, err, excluded_summary, out, primary, progress_bar,
     selection, setup_logging, user_errors,
 )
 
@@ -32,8 +32,8 @@ def align(
     device: Optional[str] = typer.Option(None, help="cpu or cuda (default: cpu)."),
     encoding: Optional[str] = typer.Option(None, help="Input encoding when not UTF-8 (e.g. cp1252)."),
     input_format: Optional[str] = typer.Option(None, "--input-format", help="text, markdown, html, docx or pdf (default: from each file's extension; others are text)."),
-    verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+    verbose: bool = VERBOSE,
+    debug: bool = DEBUG,
     keep_identical: bool = KEEP_IDENTICAL,
     keep_copies: bool = KEEP_COPIES,
     keep_wrong_language: bool = KEEP_WRONG_LANGUAGE,

@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.text import Text
 
 from ._common import (
-    KEEP_BOILERPLATE, KEEP_COPIES, KEEP_IDENTICAL, KEEP_WRONG_LANGUAGE, MAX_INPUT_HELP, NO_FORMULA_GUARD, ONE_PASS_HELP, PRECISION_HELP, err, excluded_summary, out, primary, selection,
+    DEBUG, VERBOSE, KEEP_BOILERPLATE, KEEP_COPIES, KEEP_IDENTICAL, KEEP_WRONG_LANGUAGE, MAX_INPUT_HELP, NO_FORMULA_GUARD, ONE_PASS_HELP, PRECISION_HELP, err, excluded_summary, out, primary, selection,
     setup_logging, user_errors,
 )
 
@@ -65,8 +65,8 @@ def batch(
     workers: Optional[int] = typer.Option(None, min=1, help="Worker processes (default: one per CPU; 1 with --device cuda)."),
     engine: str = typer.Option("local", help="local (process pool) or dask."),
     scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address (default: start a LocalCluster)."),
-    verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+    verbose: bool = VERBOSE,
+    debug: bool = DEBUG,
     keep_identical: bool = KEEP_IDENTICAL,
     keep_copies: bool = KEEP_COPIES,
     keep_wrong_language: bool = KEEP_WRONG_LANGUAGE,

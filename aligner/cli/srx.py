@@ -6,12 +6,12 @@ from pathlib import Path
 import typer
 
 from ..errors import AlignerError
-from ._common import out, user_errors
+from ._common import DEBUG, out, user_errors
 
 
 def srx(
     output: Path = typer.Option(..., "-o", "--output", help="rules.srx (SRX 2.0) or segmentation.conf (OmegaT 3.x project rules)."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+    debug: bool = DEBUG,
 ) -> None:
     """Write our Indonesian and English segmentation rules so CAT tools split sentences like we do."""
     with user_errors(debug):
