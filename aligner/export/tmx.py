@@ -22,6 +22,7 @@ from .base import (
     sanitise,
 )
 from .duplicates import merge_duplicates
+from .selection import IDENTICAL, is_identical
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..result import AlignmentResult
@@ -114,8 +115,8 @@ def pair_flags(result: "AlignmentResult", row: Row) -> str:
         flags |= set(result.tgt_sentences[j].flags)
     if max(len(row.src_text), len(row.tgt_text)) > LONG_SEGMENT:
         flags.add("long-segment")
-    if row.src_text.strip() and row.src_text.strip() == row.tgt_text.strip():
-        flags.add("identical")
+    if is_identical(row.src_text, row.tgt_text):
+        flags.add(IDENTICAL)
     return ",".join(sorted(flags))
 
 
