@@ -4,6 +4,11 @@ Files are UTF-8 without a BOM, RFC 4180 style (``\\r\\n`` line ends, fields quot
 Read them back with ``pandas.read_csv(path, sep=..., dtype=str, keep_default_na=False)`` to keep
 texts such as ``NA`` as written. A text starting with ``= + - @``, a tab or CR is written with a
 leading ``'`` so that spreadsheets do not run it as a formula (``ExportOptions.formula_guard``).
+
+The run signature (:mod:`aligner.signature`) is not written in the file: a comment line or a constant
+column would break ``pandas.read_csv`` and the fixed columns spreadsheets and scripts rely on, and a
+sidecar file would be a second output to keep in step. A batch's ``report.csv`` carries it per
+document, Parquet in its metadata, TMX and XLSX in their headers.
 """
 from __future__ import annotations
 
