@@ -111,3 +111,14 @@ def test_batch_parts_of_another_aligner_version_are_recomputed(tmp_path: Path, m
     upgraded = run_batch(tmp_path / "in", out, BatchOptions(loader=HashingEmbedder, workers=1, creation_date=DATE))
     assert upgraded.skipped == 0
     assert all(s.startswith("version:99.0|") for s in _signatures(out))
+
+
+def test_parquet_keeps_the_signature_in_its_metadata(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    _corpus(tmp_path / "in")
+    run_batch(tmp_path / "in", tmp_path / "out", BatchOptions(loader=HashingEmbedder, workers=1, creation_date=DATE,
+                                                              output_file=Path("c.parquet")))
+    meta = pq.read_schema(tmp_path / "out" / "c.parquet").metadata
+    assert meta[b"aligner.signature"].decode() == str(run_signature(AlignConfig(), "hashing-trigrams"))
+    assert (meta[b"aligner.src_lang"], meta[b"aligner.tgt_lang"]) == (b"id-ID", b"en-US")

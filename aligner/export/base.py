@@ -8,6 +8,7 @@ one by the output path's extension and writes atomically (temporary file in the 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 import math
 import os
@@ -158,6 +159,18 @@ class ExportStats:
 
 Documents = Iterable[tuple["AlignmentResult", str]]
 """A stream of ``(result, doc_id)``: the documents of a corpus, consumed one at a time."""
+
+
+def peek(documents: Documents) -> tuple[Optional["AlignmentResult"], Documents]:
+    """The first document's result (None for no document) and all the documents, none consumed."""
+    docs = iter(documents)
+    first = next(docs, None)
+    return (None, iter(())) if first is None else (first[0], itertools.chain([first], docs))
+
+
+def corpus_signature(first: Optional["AlignmentResult"], options: ExportOptions) -> Optional[str]:
+    """The run signature of a corpus: ``options``' own, else the first document's (parts share their settings)."""
+    return options.signature or (first.meta.get("signature") if first is not None else None) or None
 
 
 class Exporter(Protocol):

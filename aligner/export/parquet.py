@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from ..extras import require
-from .base import Documents, ExportOptions, ExportStats
+from .base import Documents, ExportOptions, ExportStats, corpus_signature, peek
 from .delimited import TableExporter, table_header, table_rows
 
 ROW_GROUP = 50_000
@@ -31,8 +31,10 @@ class ParquetExporter(TableExporter):
         columns = table_header(options, corpus)
         score = columns.index("score")
         metadata = {"aligner.src_lang": options.src_lang, "aligner.tgt_lang": options.tgt_lang}
-        if options.signature:
-            metadata["aligner.signature"] = options.signature
+        first, documents = peek(documents)
+        signature = corpus_signature(first, options)
+        if signature:
+            metadata["aligner.signature"] = signature
         schema = pa.schema([(c, pa.float64() if k == score else pa.string()) for k, c in enumerate(columns)],
                            metadata=metadata)
         buffer: list[list] = []

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import logging
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Iterable, TextIO
@@ -18,7 +17,9 @@ from .base import (
     format_indexes,
     format_score,
     Documents,
+    corpus_signature,
     iter_rows,
+    peek,
     sanitise,
 )
 from .duplicates import merge_duplicates
@@ -180,12 +181,10 @@ class TmxExporter:
         ``doc_id`` would. The header names the first document's model (and signature, unless
         ``options`` has one); the documents are consumed one at a time."""
         stats = ExportStats(format=self.name)
-        docs = iter(documents)
-        first = next(docs, None)
-        model = first[0].model if first is not None else ""
-        signature = options.signature or (first[0].meta.get("signature") if first is not None else None)
-        stream.write(_header(model, dataclasses.replace(options, doc_id=None, signature=signature or None)))
-        for result, doc_id in itertools.chain([first] if first is not None else [], docs):
+        first, documents = peek(documents)
+        header_options = dataclasses.replace(options, doc_id=None, signature=corpus_signature(first, options))
+        stream.write(_header(first.model if first is not None else "", header_options))
+        for result, doc_id in documents:
             self._write_units(result, stream, dataclasses.replace(options, doc_id=doc_id), stats)
         stream.write("  </body>\n</tmx>\n")
         return stats
