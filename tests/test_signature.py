@@ -37,6 +37,14 @@ def one_change_each(config):
         yield from changed
 
 
+def second_pass(config) -> object:
+    refine = getattr(config, "refine", None)
+    return getattr(refine, "enabled", None)
+
+
+NAME = HashingEmbedder().name
+
+
 def test_signature_names_version_model_precision_and_settings() -> None:
     text = str(run_signature(AlignConfig(), "multilingual-e5-small", "fp32"))
     assert text == f"version:{aligner.__version__}|model:multilingual-e5-small|precision:fp32|settings:{settings_hash(AlignConfig())}"
@@ -53,7 +61,7 @@ def test_every_setting_changes_the_hash() -> None:
 
 def test_tmx_header_and_xlsx_info_carry_the_signature(tmp_path: Path) -> None:
     result = aligner.align(ID_TEXT, EN_TEXT, model=HashingEmbedder())
-    expected = str(run_signature(AlignConfig(), "hashing-trigrams"))
+    expected = str(run_signature(AlignConfig(), NAME))
     assert result.meta["signature"] == expected
     aligner.write_alignment(result, tmp_path / "a.tmx")
     header = etree.parse(str(tmp_path / "a.tmx")).getroot().find("header")
@@ -87,18 +95,19 @@ def test_batch_parts_made_with_other_settings_are_recomputed_not_merged(tmp_path
     _corpus(tmp_path / "in")
     out = tmp_path / "out"
     first = run_batch(tmp_path / "in", out, BatchOptions(loader=HashingEmbedder, workers=1, creation_date=DATE))
-    assert first.skipped == 0 and _signatures(out) == {str(run_signature(AlignConfig(), "hashing-trigrams"))}
+    assert first.skipped == 0 and _signatures(out) == {str(run_signature(AlignConfig(), NAME))}
     again = run_batch(tmp_path / "in", out, BatchOptions(loader=HashingEmbedder, workers=1, creation_date=DATE))
     assert again.skipped == 2  # same settings: resumed
     # A setting the old key left out (only max_align and the second-pass switch were in it).
-    config = AlignConfig(band_radius=AlignConfig().band_radius + 5)
+    config = next(v for v in one_change_each(AlignConfig())
+                  if v.max_align == AlignConfig().max_align and second_pass(v) == second_pass(AlignConfig()))
     changed = run_batch(tmp_path / "in", out, BatchOptions(loader=HashingEmbedder, workers=1, creation_date=DATE,
                                                            config=config))
     assert changed.skipped == 0 and changed.merged.documents == 2
-    assert _signatures(out) == {str(run_signature(config, "hashing-trigrams"))}
+    assert _signatures(out) == {str(run_signature(config, NAME))}
     assert len(list((out / PARTS_DIR).glob("*-*.*.json"))) == 2  # the stale parts were pruned
     tmx = etree.parse(str(out / "corpus.tmx")).getroot().find("header")
-    assert {p.get("type"): p.text for p in tmx.iter("prop")}["x-aligner-signature"] == str(run_signature(config, "hashing-trigrams"))
+    assert {p.get("type"): p.text for p in tmx.iter("prop")}["x-aligner-signature"] == str(run_signature(config, NAME))
 
 
 def test_batch_parts_of_another_aligner_version_are_recomputed(tmp_path: Path, monkeypatch) -> None:
@@ -120,5 +129,5 @@ def test_parquet_keeps_the_signature_in_its_metadata(tmp_path: Path) -> None:
     run_batch(tmp_path / "in", tmp_path / "out", BatchOptions(loader=HashingEmbedder, workers=1, creation_date=DATE,
                                                               output_file=Path("c.parquet")))
     meta = pq.read_schema(tmp_path / "out" / "c.parquet").metadata
-    assert meta[b"aligner.signature"].decode() == str(run_signature(AlignConfig(), "hashing-trigrams"))
+    assert meta[b"aligner.signature"].decode() == str(run_signature(AlignConfig(), NAME))
     assert (meta[b"aligner.src_lang"], meta[b"aligner.tgt_lang"]) == (b"id-ID", b"en-US")
