@@ -131,3 +131,21 @@ def test_parquet_keeps_the_signature_in_its_metadata(tmp_path: Path) -> None:
     meta = pq.read_schema(tmp_path / "out" / "c.parquet").metadata
     assert meta[b"aligner.signature"].decode() == str(run_signature(AlignConfig(), NAME))
     assert (meta[b"aligner.src_lang"], meta[b"aligner.tgt_lang"]) == (b"id-ID", b"en-US")
+
+
+def test_batch_settings_over_the_config_only_where_given() -> None:
+    config = AlignConfig(max_align=2)
+    assert BatchOptions(config=config).align_config() == config
+    assert BatchOptions(config=config, max_align=3).align_config().max_align == 3
+    assert second_pass(BatchOptions(second_pass=False).align_config()) is False
+    assert BatchOptions().align_config() == AlignConfig()
+
+
+def test_cli_signature_precision_is_the_models_else_the_one_asked_for() -> None:
+    from aligner.cli.ticker import AlignProgress, TrackedEmbedder
+
+    class Bf16(HashingEmbedder):
+        precision = "bf16"
+
+    assert TrackedEmbedder(HashingEmbedder, AlignProgress(), "int8").precision == "int8"  # e.g. the ONNX int8 encoder
+    assert TrackedEmbedder(Bf16, AlignProgress(), "auto").precision == "bf16"  # what auto resolved to

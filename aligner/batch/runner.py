@@ -45,7 +45,7 @@ class BatchOptions:
     """How to run a batch. ``loader`` (any picklable zero-argument callable returning an
     embedder) overrides ``model``/``device``/``factory``; ``workers`` None means one per CPU
     (one in all for a GPU device). ``config``: every alignment setting (default ``AlignConfig()``),
-    with ``max_align`` and ``second_pass`` applied over it. ``export``: what goes in the corpus
+    with ``max_align`` and ``second_pass`` applied over it when given. ``export``: what goes in the corpus
     (min score, the ``keep_*`` switches, formula guard); its languages and date are the batch's."""
 
     output_file: Optional[Path] = None
@@ -54,8 +54,10 @@ class BatchOptions:
     tgt_lang: str = "en"
     segmented: bool = False
     encoding: Optional[str] = None
-    max_align: int = 4
-    second_pass: bool = True
+    max_align: Optional[int] = None
+    """Most sentences on one side of a bead (None: ``config``'s, 4 by default)."""
+    second_pass: Optional[bool] = None
+    """The second pass on or off (None: ``config``'s, on by default)."""
     config: Optional[AlignConfig] = None
     export: ExportOptions = field(default_factory=ExportOptions)
     model: Optional[str] = None
@@ -74,10 +76,13 @@ class BatchOptions:
     precision: Optional[str] = None
 
     def align_config(self) -> AlignConfig:
-        """``config`` with this batch's ``max_align`` and second-pass switch."""
+        """``config`` with this batch's ``max_align`` and second-pass switch, where given."""
         config = self.config or AlignConfig()
-        return dataclasses.replace(config, max_align=self.max_align,
-                                   refine=dataclasses.replace(config.refine, enabled=self.second_pass))
+        if self.max_align is not None:
+            config = dataclasses.replace(config, max_align=self.max_align)
+        if self.second_pass is not None:
+            config = dataclasses.replace(config, refine=dataclasses.replace(config.refine, enabled=self.second_pass))
+        return config
 
 
 @dataclass

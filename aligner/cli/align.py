@@ -68,7 +68,7 @@ def align(
 
         steps = AlignProgress()
         embedder = TrackedEmbedder(
-            lambda: api.load_embedder(model, device=device, precision=precision, num_threads=threads), steps)
+            lambda: api.load_embedder(model, device=device, precision=precision, num_threads=threads), steps, precision)
         with progress_bar() as progress, Ticker(steps.status):
             task = progress.add_task("encoding sentences", total=None)
             result = align_files(
