@@ -18,7 +18,7 @@ from ._common import (
 def align(
     src_file: Path = typer.Argument(..., help="Source (Indonesian) document: text (UTF-8), .md, .html, .docx or .pdf."),
     tgt_file: Path = typer.Argument(..., help="Target (English) document: text (UTF-8), .md, .html, .docx or .pdf."),
-    output: Path = typer.Option(..., "-o", "--output", help="Output file: .tmx, .csv, .tsv or .beads."),
+    output: Path = typer.Option(..., "-o", "--output", help="Output file: .tmx, .csv, .tsv, .xlsx, .parquet or .beads."),
     src_lang: str = typer.Option("id", help="Source language, any code (id, in, de, fr_CH): splitting rules, flags, TMX code (id → id-ID)."),
     tgt_lang: str = typer.Option("en", help="Target language, any code (en, en-GB, fr): splitting rules, flags, TMX code (en → en-US)."),
     segmented: bool = typer.Option(False, "--segmented", help="Inputs are one sentence per line: nothing is split."),
