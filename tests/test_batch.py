@@ -296,3 +296,16 @@ def test_a_chunk_encodes_every_documents_second_pass_windows_in_one_call(tmp_pat
         record = store.read(pair.doc_id, doc_key(pair, settings))
         single = aligner.align_files(pair.src, pair.tgt, model=HashingEmbedder())
         assert record["beads"] == [[list(b.src), list(b.tgt), b.score] for b in single.beads]
+
+
+def test_src_lang_in_finds_in_files_and_writes_id_id(tmp_path):
+    from lxml import etree
+
+    make_corpus(tmp_path / "c", 2)
+    for path in (tmp_path / "c").glob("*.id.txt"):
+        path.rename(path.with_name(path.name.replace(".id.", ".in.")))
+    run_batch(tmp_path / "c", tmp_path / "out", fake_options(src_lang="in"))
+    root = etree.parse(str(tmp_path / "out" / "corpus.tmx")).getroot()
+    assert root.find("header").get("srclang") == "id-ID"
+    assert {t.get("{http://www.w3.org/XML/1998/namespace}lang") for t in root.iter("tuv")} == {"id-ID", "en-US"}
+    assert set(read_report(tmp_path / "out")) == {"doc00", "doc01"}
