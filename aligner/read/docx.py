@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Optional
 
 from aligner.errors import InputError
-from aligner.read.limits import DOCX_BYTES_PER_CHAR, ReadLimits
-from aligner.read.text import _read_bytes
+from aligner.read.limits import ReadLimits
+from aligner.read.text import read_binary
 
 if TYPE_CHECKING:
     from docx.table import Table
@@ -52,9 +52,7 @@ def read_docx(path: str | os.PathLike[str], encoding: Optional[str] = None,
     is ignored: the format declares its own."""
     p = Path(path)
     limits = limits or ReadLimits()
-    data = _read_bytes(p, limits, DOCX_BYTES_PER_CHAR)
-    if not data:
-        raise InputError(f"{p}: file is empty")
+    data = read_binary(p, limits)
     limits.check_docx(p, io.BytesIO(data))
     try:
         import docx

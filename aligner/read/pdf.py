@@ -19,8 +19,8 @@ from typing import Optional
 
 from aligner.errors import InputError
 from aligner.read.base import quiet_logger
-from aligner.read.limits import DOCX_BYTES_PER_CHAR, ReadLimits
-from aligner.read.text import _read_bytes
+from aligner.read.limits import ReadLimits
+from aligner.read.text import read_binary
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +78,7 @@ def read_pdf(path: str | os.PathLike[str], encoding: Optional[str] = None,
     is ignored: the format declares its own."""
     p = Path(path)
     limits = limits or ReadLimits()
-    data = _read_bytes(p, limits, DOCX_BYTES_PER_CHAR)
-    if not data:
-        raise InputError(f"{p}: file is empty")
+    data = read_binary(p, limits)
     try:
         import pypdf
 
