@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to the bundled sample and to ../shared (skipped when absent)."""
+"""Shared fixtures: the bundled sample, the vendored TMX DTD, and ../shared (skipped when absent)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +7,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
+TEST_DATA = Path(__file__).resolve().parent / "data"
 SHARED = ROOT.parent / "shared"
+#: The TMX 1.4 DTD, vendored (tests/data/README.md): DTD validation never skips.
+TMX_DTD = TEST_DATA / "tmx14.dtd"
 
 
 @pytest.fixture(scope="session")
@@ -17,10 +20,7 @@ def sample_paths() -> tuple[Path, Path]:
 
 @pytest.fixture(scope="session")
 def tmx_dtd() -> Path:
-    path = SHARED / "spec" / "tmx14.dtd"
-    if not path.is_file():
-        pytest.skip("../shared/spec/tmx14.dtd not available")
-    return path
+    return TMX_DTD
 
 
 @pytest.fixture(scope="session")

@@ -4,12 +4,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import distributed  # a dependency (dask[distributed]): the engine is tested wherever the tests run
 import pytest
 
 from aligner.batch import BatchOptions, HashingEmbedder, run_batch
 from test_batch import DATE, make_corpus
-
-distributed = pytest.importorskip("distributed")
 
 
 class CountingLoader:
@@ -27,9 +26,9 @@ class CountingLoader:
 
 @pytest.fixture(scope="module")
 def cluster():
-    from distributed import LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as c:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as c:
         yield c
 
 

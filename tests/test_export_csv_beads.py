@@ -12,45 +12,17 @@ from aligner.align.base import Bead
 from aligner.errors import ExportError
 from aligner.export import EXPORTERS, ExportOptions, supported_suffixes, write_alignment
 from aligner.result import AlignmentResult
-from aligner.segment.base import Sentence
 
-SRC = [
-    "Pemerintah Indonesia mengumumkan kebijakan baru pada hari Senin.",
-    "Kebijakan itu mulai berlaku bulan depan.",
-    "Menurut menteri, langkah ini akan mengurangi kemacetan.",
-    "Catatan redaksi: artikel ini telah diperbarui.",
-    "Warga Jakarta menyambut baik keputusan tersebut.",
-    "Namun, sebagian pedagang khawatir kehilangan pelanggan.",
-]
-TGT = [
-    "The Indonesian government announced a new policy on Monday.",
-    "The policy takes effect next month and, according to the minister, will reduce congestion.",
-    "Photo: Reuters.",
-    "Jakarta residents welcomed the decision.",
-    "However, some traders are worried.",
-    "They fear losing customers.",
-]
-BEADS = [
-    Bead((0,), (0,), 0.91),
-    Bead((1, 2), (1,), 0.78),
-    Bead((3,), (), 0.40),
-    Bead((), (2,), 0.35),
-    Bead((4,), (3,), 0.88),
-    Bead((5,), (4, 5), 0.4199),
-]
+import export_sample as sample
+from export_sample import SRC, TGT
+
+#: The sample's beads, the last score rounding to "0.420" in the files.
+BEADS = [*sample.BEADS[:-1], Bead((5,), (4, 5), 0.4199)]
 HEADER = ["id", "en", "score", "bead", "src_idx", "tgt_idx", "status"]
 
 
-def sentences(texts: list[str]) -> list[Sentence]:
-    out, pos = [], 0
-    for i, text in enumerate(texts):
-        out.append(Sentence(index=i, text=text, start=pos, end=pos + len(text), paragraph=0))
-        pos += len(text) + 1
-    return out
-
-
 def make_result(src=SRC, tgt=TGT, beads=BEADS) -> AlignmentResult:
-    return AlignmentResult(src_sentences=sentences(list(src)), tgt_sentences=sentences(list(tgt)), beads=list(beads))
+    return sample.make_result(src, tgt, beads)
 
 
 def read_frame(path: Path, sep: str = ",") -> pd.DataFrame:
@@ -244,11 +216,14 @@ def test_unknown_extension(tmp_path: Path, name: str) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("name", ["OUT.CSV", "Out.Tsv", "x.BEADS", "y.Tmx"])
-def test_extension_is_case_insensitive(tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize("name, fmt, start", [
+    ("OUT.CSV", "csv", "id,en,score,bead"), ("Out.Tsv", "tsv", "id\ten\tscore\tbead"),
+    ("x.BEADS", "beads", "[0]:[0]:0.910\n"), ("y.Tmx", "tmx", '<?xml version="1.0" encoding="UTF-8"?>'),
+])
+def test_extension_is_case_insensitive(tmp_path: Path, name: str, fmt: str, start: str) -> None:
     stats = write_alignment(make_result(), tmp_path / name)
-    assert stats.path == tmp_path / name
-    assert (tmp_path / name).stat().st_size > 0
+    assert (stats.path, stats.format) == (tmp_path / name, fmt)
+    assert (tmp_path / name).read_text(encoding="utf-8").startswith(start)
 
 
 def test_registry() -> None:

@@ -1,6 +1,7 @@
 """TMX export: DTD validity, translate-toolkit round-trip, sanitising, atomic writes."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import stat
@@ -18,51 +19,12 @@ from aligner.align.base import Bead
 from aligner.errors import AlignerError, ExportError
 from aligner.export import ExportOptions, ExportStats, to_lang_code, write_alignment
 from aligner.export import tmx as tmx_module
-from aligner.result import AlignmentResult
-from aligner.segment.base import Sentence
+from export_sample import BEADS, SRC, TGT, make_result
 
-DTD_PATH = Path(__file__).resolve().parents[1].parent / "shared" / "spec" / "tmx14.dtd"
+DTD_PATH = Path(__file__).resolve().parent / "data" / "tmx14.dtd"  # vendored: tests/data/README.md
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+DTD = etree.DTD(str(DTD_PATH))
 OMEGAT_RESERVED = {"x-context", "x-prev", "x-next", "x-note", "x-id", "x-path", "x-file", "x-auto", "x-penalty"}
-
-SRC = [
-    "Pemerintah Indonesia mengumumkan kebijakan baru pada hari Senin.",
-    "Kebijakan itu mulai berlaku bulan depan.",
-    "Menurut menteri, langkah ini akan mengurangi kemacetan.",
-    "Catatan redaksi: artikel ini telah diperbarui.",
-    "Warga Jakarta menyambut baik keputusan tersebut.",
-    "Namun, sebagian pedagang khawatir kehilangan pelanggan.",
-]
-TGT = [
-    "The Indonesian government announced a new policy on Monday.",
-    "The policy takes effect next month and, according to the minister, will reduce congestion.",
-    "Photo: Reuters.",
-    "Jakarta residents welcomed the decision.",
-    "However, some traders are worried.",
-    "They fear losing customers.",
-]
-BEADS = [
-    Bead((0,), (0,), 0.91),
-    Bead((1, 2), (1,), 0.78),
-    Bead((3,), (), 0.40),
-    Bead((), (2,), 0.35),
-    Bead((4,), (3,), 0.88),
-    Bead((5,), (4, 5), 0.42),
-]
-
-
-def sentences(texts: list[str]) -> list[Sentence]:
-    out, pos = [], 0
-    for i, text in enumerate(texts):
-        out.append(Sentence(index=i, text=text, start=pos, end=pos + len(text), paragraph=0))
-        pos += len(text) + 1
-    return out
-
-
-def make_result(src=SRC, tgt=TGT, beads=BEADS) -> AlignmentResult:
-    return AlignmentResult(
-        src_sentences=sentences(list(src)), tgt_sentences=sentences(list(tgt)), beads=list(beads), model="test-model"
-    )
 
 
 def xml_legal(text: str) -> str:
@@ -94,11 +56,7 @@ def props(tu) -> dict[str, str]:
 
 
 def assert_valid(path: Path) -> None:
-    if not DTD_PATH.exists():
-        pytest.skip(f"TMX DTD not available at {DTD_PATH}")
-    dtd = etree.DTD(str(DTD_PATH))
-    tree = parse(path)
-    assert dtd.validate(tree), dtd.error_log.filter_from_errors()
+    assert DTD.validate(parse(path)), DTD.error_log.filter_from_errors()
 
 
 @pytest.fixture
@@ -396,8 +354,36 @@ def test_permission_denied_is_an_error(tmp_path: Path, monkeypatch) -> None:
     assert not target.exists()
 
 
-def test_stats_type(out: Path) -> None:
-    assert isinstance(write_alignment(make_result(), out), ExportStats)
+def nonzero_counters(stats: ExportStats) -> dict[str, int]:
+    return {k: v for k, v in dataclasses.asdict(stats).items() if isinstance(v, int) and v}
+
+
+def test_stats_count_what_the_file_holds(out: Path) -> None:
+    stats = write_alignment(make_result(), out)
+    assert (stats.path, stats.format) == (out, "tmx")
+    assert nonzero_counters(stats) == {"pairs_written": 4, "rows_written": 4, "unaligned_src": 1, "unaligned_tgt": 1}
+    assert stats.rows_written == len(tus(parse(out)))
+    assert stats.excluded() == {}
+    # a copied pair: written nowhere, counted once, and reported among the exclusions
+    src, tgt = SRC + ["Jakarta"], TGT + ["Jakarta"]
+    stats = write_alignment(make_result(src, tgt, BEADS + [Bead((6,), (6,), 0.9)]), out)
+    assert nonzero_counters(stats) == {
+        "pairs_written": 4, "rows_written": 4, "unaligned_src": 1, "unaligned_tgt": 1, "identical": 1,
+    }
+    assert stats.excluded() == {"identical": 1}
+    assert stats.rows_written == len(tus(parse(out)))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="ExportStats.pairs_written (documented as the <tu>s of a TMX, printed by the CLI as 'N pairs written') "
+    "counts a repeated pair before aligner/export/tmx.py _units merges it: 5 pairs written, 4 <tu>s in the file",
+)
+def test_pairs_written_counts_the_tus_after_merging_duplicates(out: Path) -> None:
+    src, tgt = SRC + [SRC[0]], TGT + [TGT[0]]
+    stats = write_alignment(make_result(src, tgt, BEADS + [Bead((6,), (6,), 0.9)]), out)
+    assert stats.duplicates_merged == 1 and stats.rows_written == len(tus(parse(out))) == 4
+    assert stats.pairs_written == 4
 
 
 def test_large_alignment_streams(tmp_path: Path) -> None:
@@ -432,8 +418,7 @@ def test_any_text_round_trips_or_is_reported(src_text: str, tgt_text: str) -> No
         # escaping is under test, not the TM selection: random texts are often copies of each other
         stats = write_alignment(result, target, ExportOptions(keep_identical=True, keep_copies=True))
         tree = parse(target)
-        if DTD_PATH.exists():
-            assert etree.DTD(str(DTD_PATH)).validate(tree)
+        assert DTD.validate(tree)
     clean_src, clean_tgt = xml_legal(src_text), xml_legal(tgt_text)
     removed = len(src_text) - len(clean_src) + len(tgt_text) - len(clean_tgt)
     assert stats.control_chars_removed == removed

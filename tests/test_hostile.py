@@ -8,7 +8,6 @@ from __future__ import annotations
 import codecs
 import logging
 import os
-import time
 import zlib
 from pathlib import Path
 
@@ -210,21 +209,15 @@ def test_five_megabyte_line_without_punctuation(tmp_path, fake_model):
     src = write(tmp_path, "huge.id.txt", text + "\n")
     tgt = write(tmp_path, "a.en.txt", EN_TEXT)
     out = tmp_path / "out.csv"
-    start = time.perf_counter()
-    res = run("align", src, tgt, "-o", out)
-    elapsed = time.perf_counter() - start
+    res = run("align", src, tgt, "-o", out)  # how long: benchmarks/input_speed.py
     assert res.exit_code == 0, res.output
-    assert elapsed < 300, f"5 MB line took {elapsed:.0f}s"
     assert "cut at whitespace" in " ".join(res.output.split())
     assert 0 < fake_model.longest <= MAX_SEGMENT_CHARS
 
 
 def test_five_megabyte_line_splits_linearly_and_loses_nothing():
     text = huge_line(5_000_000)
-    start = time.perf_counter()
-    sentences = segment_text(text, get_splitter("id"))
-    elapsed = time.perf_counter() - start
-    assert elapsed < 120, f"splitting 5 MB took {elapsed:.0f}s"
+    sentences = segment_text(text, get_splitter("id"))  # how long: benchmarks/input_speed.py
     assert len(sentences) >= len(text) // MAX_SEGMENT_CHARS
     assert max(s.end - s.start for s in sentences) <= MAX_SEGMENT_CHARS
     assert "".join(text[s.start : s.end].replace(" ", "") for s in sentences) == text.replace(" ", "")
@@ -233,11 +226,9 @@ def test_five_megabyte_line_splits_linearly_and_loses_nothing():
 def test_hundred_thousand_one_word_lines_are_read_and_split_linearly(tmp_path):
     words = ["rumah", "jalan", "besar", "kota", "air", "makan"]
     path = write(tmp_path, "words.id.txt", "\n".join(words[k % 6] for k in range(100_000)) + "\n")
-    start = time.perf_counter()
-    sentences = aligner.split(aligner.read_text(path), "id")
-    elapsed = time.perf_counter() - start
+    sentences = aligner.split(aligner.read_text(path), "id")  # how long: benchmarks/input_speed.py
     assert len(sentences) == 100_000 and [s.paragraph for s in sentences[:3]] == [0, 1, 2]
-    assert elapsed < 180, f"100,000 lines took {elapsed:.0f}s"
+    assert [s.text for s in sentences[:7]] == words + words[:1]
 
 
 def test_many_one_word_lines_align_through_the_cli(tmp_path, fake_model):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import resource
-import time
 import zipfile
 from pathlib import Path
 
@@ -66,10 +65,8 @@ def test_docx_zip_bomb_is_refused_quickly_without_expanding(tmp_path, prefix):
     bomb = write(tmp_path, "bomb.docx", docx_bytes(1_000_000, prefix=prefix))
     assert bomb.stat().st_size < 300_000  # a small file...
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.perf_counter()
     with pytest.raises(InputError, match="paragraphs") as info:
-        read_document(bomb)
-    assert time.perf_counter() - start < 10
+        read_document(bomb)  # how long: benchmarks/input_speed.py
     assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) < 200 * 1024  # KiB: < 200 MB more
     assert "\n" not in str(info.value)
 
@@ -119,14 +116,18 @@ def test_text_limit_counts_characters_not_bytes_and_zero_is_no_limit(tmp_path):
     assert len(read_document(path, max_chars=0)) == 300
 
 
-def test_huge_file_is_refused_by_its_size_without_being_read(tmp_path):
+def test_huge_file_is_refused_by_its_size_without_being_read(tmp_path, monkeypatch):
     path = tmp_path / "sparse.txt"
     with open(path, "wb") as fh:
         fh.truncate(50 * DEFAULT_MAX_CHARS)  # 500 MB, sparse: reading it would take time and memory
-    start = time.perf_counter()
+
+    def read_bytes(self):
+        raise AssertionError(f"{self} was read before its size was checked")
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "open", read_bytes)
     with pytest.raises(InputError, match="bytes is over the input limit"):
-        read_document(path)
-    assert time.perf_counter() - start < 1
+        read_document(path)  # how long: benchmarks/input_speed.py
 
 
 def test_fifty_megabyte_text_is_refused_by_the_default_limit(tmp_path):

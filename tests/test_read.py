@@ -157,8 +157,14 @@ def test_binary_even_with_explicit_encoding(tmp_path: Path) -> None:
         read_text(write(tmp_path, bytes(range(256)) * 4), encoding="latin-1")
 
 
-def test_errors_are_aligner_errors(tmp_path: Path) -> None:
-    assert issubclass(InputError, AlignerError)
+def test_reading_errors_are_caught_as_aligner_errors(tmp_path: Path) -> None:
+    """What the CLI and library callers catch: ``except AlignerError`` gets every reading failure, one line each."""
+    missing, binary = tmp_path / "missing.txt", write(tmp_path, bytes(range(256)) * 4, "blob.txt")
+    for path, reason in ((missing, "file not found"), (binary, "binary"), (tmp_path, "directory")):
+        with pytest.raises(AlignerError) as info:
+            read_text(path)
+        message = str(info.value)
+        assert type(info.value) is InputError and str(path) in message and reason in message and "\n" not in message
 
 
 # --- paragraphs -------------------------------------------------------------------------

@@ -33,9 +33,12 @@ def make_result() -> AlignmentResult:
 
 
 def test_band_thresholds() -> None:
-    assert band(GOOD) == "good" and band(CHECK) == "check" and band(0.0) == "bad" and band(float("nan")) == "bad"
+    assert (GOOD, CHECK) == (0.9, 0.5)
+    scores = [1.0, GOOD, GOOD - 1e-9, CHECK, CHECK - 1e-9, 0.0, float("nan"), None]
+    assert [band(s) for s in scores] == ["good", "good", "check", "check", "bad", "bad", "bad", "bad"]
     frame = make_result().to_frame()
-    assert list(frame.band) == ["good", "check", band(0.9), "bad", "good", "good", band(0.8)]
+    # the band is the score's, for unaligned beads too (1-0 at 0.9, 0-1 at 0.8); the review sheet says "unaligned"
+    assert list(frame.band) == ["good", "check", "good", "bad", "good", "good", "check"]
 
 
 def test_sheet_layout(tmp_path: Path) -> None:
@@ -52,7 +55,7 @@ def test_sheet_layout(tmp_path: Path) -> None:
     assert body[4][col["flags"]] == "identical"  # "OK" = "OK": kept out of the TMX, pre-set to no
     assert body[4][col["status"]] == "identical" and body[0][col["status"]] == "aligned"
     assert body[2][col["flags"]] == "boilerplate" and body[6][col["flags"]] == "wrong-language"
-    assert body[2][col["band"]] == "unaligned" and body[2][col["tgt_text"]] in (None, "")
+    assert body[2][col["band"]] == "unaligned" and body[2][col["tgt_text"]] is None  # an empty cell, not ""
     assert body[0][col["doc"]] == "d1"
     fills = [sheet.cell(r, col["band"] + 1).fill.start_color.rgb for r in (2, 3, 5)]
     assert fills == ["FFC6EFCE", "FFFFEB9C", "FFFFC7CE"]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -20,16 +19,9 @@ from aligner.segment import (
     segment_text,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = next(
-    (
-        base / "samples" / "jabar-gojek-2019"
-        for base in (ROOT / "shared", ROOT.parent / "shared")
-        if (base / "samples" / "jabar-gojek-2019" / "id.txt").is_file()
-    ),
-    None,
-)
-needs_sample = pytest.mark.skipif(SAMPLE is None, reason="../shared/samples is not available")
+DATA = Path(__file__).resolve().parents[1] / "data"
+#: The real pair, bundled (the same files as ../shared/samples/jabar-gojek-2019/{id,en}.txt).
+SAMPLE = {lang: DATA / f"jabar-gojek-2019.{lang}.txt" for lang in ("id", "en")}
 
 LINE_BREAKS = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 SPLITTERS = {lang: PunktSplitter(lang) for lang in ("id", "en")}
@@ -149,12 +141,16 @@ def test_segment_lines_matches_line_numbers() -> None:
 # --- the real sample --------------------------------------------------------------------
 
 
-@needs_sample
-def test_real_sample_indonesian() -> None:
-    assert SAMPLE is not None
-    text = read_text(SAMPLE / "id.txt")
-    sentences = segment_text(text, get_splitter("id"))
+def segment_sample(lang: str) -> list[Sentence]:
+    """The bundled sample's sentences in ``lang``, their offsets checked against the file's text."""
+    text = read_text(SAMPLE[lang])
+    sentences = segment_text(text, get_splitter(lang))
     check_sentences(text, sentences)
+    return sentences
+
+
+def test_real_sample_indonesian() -> None:
+    sentences = segment_sample("id")
     texts = [s.text for s in sentences]
     assert len(sentences) == 20
     assert texts[:3] == [
@@ -174,14 +170,9 @@ def test_real_sample_indonesian() -> None:
     assert sentences[-1].paragraph == sentences[-2].paragraph
 
 
-@needs_sample
 def test_real_sample_english() -> None:
-    assert SAMPLE is not None
-    text = read_text(SAMPLE / "en.txt")
-    sentences = segment_text(text, get_splitter("en"))
-    check_sentences(text, sentences)
-    texts = [s.text for s in sentences]
-    assert len(sentences) == 23
+    texts = [s.text for s in segment_sample("en")]
+    assert len(texts) == 23
     assert texts[2] == "• Main Menu"
     assert texts[5].startswith("BANDUNG CITY- West Java Provincial Government (Pemdaprov)")
     assert (
@@ -192,17 +183,13 @@ def test_real_sample_english() -> None:
     assert texts[-1] == "Comments powered by Disqus"
 
 
-@needs_sample
-def test_splitting_speed() -> None:
-    assert SAMPLE is not None
-    text = read_text(SAMPLE / "id.txt")
-    splitter = get_splitter("id")
-    big = "\n".join([text] * 500)  # 10,000 sentences
-    started = time.perf_counter()
-    sentences = segment_text(big, splitter)
-    elapsed = time.perf_counter() - started
+def test_ten_thousand_sentences_split_like_the_sample() -> None:
+    """The sample 500 times over splits into its sentences 500 times (the speed: benchmarks/split_speed.py)."""
+    one = segment_sample("id")
+    sentences = segment_text("\n".join([read_text(SAMPLE["id"])] * 500), get_splitter("id"))
     assert len(sentences) == 20 * 500
-    assert elapsed < 10, f"10,000 sentences took {elapsed:.1f}s"
+    assert [s.text for s in sentences] == [s.text for s in one] * 500
+    assert sentences[-1].paragraph == 500 * (one[-1].paragraph + 1) - 1
 
 
 # --- properties -------------------------------------------------------------------------

@@ -6,13 +6,12 @@ import pytest
 from aligner.segment import PunktSplitter, get_splitter
 
 
+from split_cases import mid_and_final, split
+
+
 @pytest.fixture(scope="module")
 def splitter() -> PunktSplitter:
     return PunktSplitter("en")
-
-
-def split(splitter: PunktSplitter, text: str) -> list[str]:
-    return [text[s:e] for s, e in splitter.spans(text)]
 
 
 CASES = [
@@ -64,16 +63,8 @@ CASES = [
         ["She moved to the U.S. in 2019.", "He stayed in the U.S.", "The move was hard for both."],
         id="U.S.-final",
     ),
-    pytest.param(
-        "The market sells apples, pears, etc. and other fruit from local farmers.",
-        ["The market sells apples, pears, etc. and other fruit from local farmers."],
-        id="etc-mid",
-    ),
-    pytest.param(
-        "The market sells apples, pears, etc. Farmers deliver them every morning.",
-        ["The market sells apples, pears, etc.", "Farmers deliver them every morning."],
-        id="etc-final",
-    ),
+    *mid_and_final("etc", "The market sells apples, pears, etc.", "and other fruit from local farmers.",
+                   "Farmers deliver them every morning."),
     pytest.param(
         "The meeting was held on Jan. 5 at 10 a.m. on Main St. in Bandung, i.e. in West Java.",
         ["The meeting was held on Jan. 5 at 10 a.m. on Main St. in Bandung, i.e. in West Java."],
@@ -193,9 +184,9 @@ def test_split_english(splitter: PunktSplitter, text: str, expected: list[str]) 
     assert split(splitter, text) == expected
 
 
-def test_get_splitter_english_variants() -> None:
-    for code in ("en", "EN", "en-US", "en_GB", "eng", "english"):
-        assert get_splitter(code).lang == "en"
+@pytest.mark.parametrize("code", ["en", "EN", "en-US", "en_GB", "eng", "english"])
+def test_get_splitter_english_variants(code: str) -> None:
+    assert get_splitter(code).lang == "en"
 
 
 def test_punkt_splitter_rejects_unknown_language() -> None:

@@ -6,13 +6,12 @@ import pytest
 from aligner.segment import PunktSplitter, get_splitter
 
 
+from split_cases import mid_and_final, split
+
+
 @pytest.fixture(scope="module")
 def splitter() -> PunktSplitter:
     return PunktSplitter("id")
-
-
-def split(splitter: PunktSplitter, text: str) -> list[str]:
-    return [text[s:e] for s, e in splitter.spans(text)]
 
 
 CASES = [
@@ -110,26 +109,10 @@ CASES = [
         ],
         id="Kec-Kab-Telp",
     ),
-    pytest.param(
-        "Pasar itu menjual sayur, buah, daging, dll. yang dipasok petani lokal.",
-        ["Pasar itu menjual sayur, buah, daging, dll. yang dipasok petani lokal."],
-        id="dll-mid",
-    ),
-    pytest.param(
-        "Pasar itu menjual sayur, buah, daging, dll. Pemerintah juga menyediakan gudang.",
-        ["Pasar itu menjual sayur, buah, daging, dll.", "Pemerintah juga menyediakan gudang."],
-        id="dll-final",
-    ),
-    pytest.param(
-        "Kegiatan meliputi pelatihan, pendampingan, pemasaran, dsb. bagi pelaku UMKM.",
-        ["Kegiatan meliputi pelatihan, pendampingan, pemasaran, dsb. bagi pelaku UMKM."],
-        id="dsb-mid",
-    ),
-    pytest.param(
-        "Kegiatan meliputi pelatihan, pendampingan, pemasaran, dsb. Semua kegiatan itu gratis.",
-        ["Kegiatan meliputi pelatihan, pendampingan, pemasaran, dsb.", "Semua kegiatan itu gratis."],
-        id="dsb-final",
-    ),
+    *mid_and_final("dll", "Pasar itu menjual sayur, buah, daging, dll.", "yang dipasok petani lokal.",
+                   "Pemerintah juga menyediakan gudang."),
+    *mid_and_final("dsb", "Kegiatan meliputi pelatihan, pendampingan, pemasaran, dsb.", "bagi pelaku UMKM.",
+                   "Semua kegiatan itu gratis."),
     pytest.param(
         "Data dikumpulkan per hari, per minggu, dst. sesuai kebutuhan dinas.",
         ["Data dikumpulkan per hari, per minggu, dst. sesuai kebutuhan dinas."],
@@ -297,9 +280,9 @@ def test_split_indonesian(splitter: PunktSplitter, text: str, expected: list[str
     assert split(splitter, text) == expected
 
 
-def test_get_splitter_indonesian_variants() -> None:
-    for code in ("id", "ID", "id-ID", "ind", "in"):
-        assert get_splitter(code).lang == "id"
+@pytest.mark.parametrize("code", ["id", "ID", "id-ID", "ind", "in"])
+def test_get_splitter_indonesian_variants(code: str) -> None:
+    assert get_splitter(code).lang == "id"
 
 
 def test_empty_and_blank_paragraphs(splitter: PunktSplitter) -> None:

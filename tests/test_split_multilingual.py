@@ -93,12 +93,9 @@ def test_offsets_map_into_the_original_text() -> None:
 
 @pytest.mark.parametrize("text", ["1. 2. 3. " * 3000, "Er sagte „Ja.“ Dann (vgl. S. 3) ging er! " * 800, "x" * 30000])
 def test_long_paragraphs_keep_every_character_in_linear_time(text: str) -> None:
-    # pysbd's list rule is quadratic: 27,000 characters of "1. 2. 3." took 27 s in one call
-    import time
-
-    started = time.perf_counter()
+    # pysbd's list rule is quadratic: 27,000 characters of "1. 2. 3." took 27 s in one call; how long
+    # these take now: benchmarks/input_speed.py
     spans = get_splitter("de").spans(text)
-    assert time.perf_counter() - started < 10
     assert "".join(text[s:e] for s, e in spans).replace(" ", "") == text.replace(" ", "")
     if "Dann" in text:  # windows never cut inside a sentence
         assert {text[s:e] for s, e in spans} == {"Er sagte „Ja.“", "Dann (vgl. S. 3) ging er!"}

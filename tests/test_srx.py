@@ -11,7 +11,7 @@ from aligner.export.srx import KNOWN_DIFFERENCES, omegat_segmentation_conf, srx_
 from aligner.read.base import paragraphs
 from aligner.segment import PunktSplitter
 
-choppa = pytest.importorskip("choppa")
+import choppa  # choppa-srx is in the test extra: always installed where the tests run
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "bench"
@@ -49,10 +49,37 @@ def test_choppa_segments_like_our_splitter(srx_doc) -> None:
             ours = [body[s:e] for s, e in splitters[lang].spans(body)]
             sentences += len(ours)
             if srx_split(srx_doc, lang, body) != ours:
-                differing.append((path, ours))
+                differing.append((path, body, ours))
     assert sentences >= (1000 if BENCH.is_dir() else 40)  # the sample alone has 43
     assert len(differing) <= MAX_DIFFERING_PARAGRAPHS, differing
-    assert KNOWN_DIFFERENCES
+    # every paragraph that differs is the first known difference: a cut with no space after the '.'
+    for path, body, ours in differing:
+        assert glued_cut(body, ours), (path, ours)
+
+
+def glued_cut(body: str, sentences: list[str]) -> bool:
+    """True when the splitter cut between a sentence end and a non-space character (``sepadan."``)."""
+    position = 0
+    for sentence in sentences:
+        start = body.index(sentence, position)
+        if position and start == position and body[position - 1] in ".!?":
+            return True
+        position = start + len(sentence)
+    return False
+
+
+#: One reproduction of each entry of KNOWN_DIFFERENCES that has one, by index: (lang, text, ours, SRX's).
+KNOWN_DIFFERENCE_CASES = {
+    0: ("en", "He left.)Then he came back.", ["He left.", ")Then he came back."], ["He left.)Then he came back."]),
+    1: ("en", 'They met in Jan. "He left."', ['They met in Jan. "He left."'], ["They met in Jan.", '"He left."']),
+}
+
+
+def test_known_differences_are_documented_and_real(srx_doc) -> None:
+    assert len(KNOWN_DIFFERENCES) == 3 and "'.)Word'" in KNOWN_DIFFERENCES[0] and "quote" in KNOWN_DIFFERENCES[1]
+    for index, (lang, text, ours, theirs) in KNOWN_DIFFERENCE_CASES.items():
+        assert [text[s:e] for s, e in PunktSplitter(lang).spans(text)] == ours, KNOWN_DIFFERENCES[index]
+        assert srx_split(srx_doc, lang, text) == theirs, KNOWN_DIFFERENCES[index]
 
 
 @pytest.mark.parametrize(
