@@ -205,5 +205,7 @@ def _units(result: "AlignmentResult", options: ExportOptions, stats: ExportStats
     """The aligned rows that become ``<tu>``s, in document order, with duplicate pairs merged and counted."""
     aligned = [row for row in iter_rows(result, options, stats) if row.status == ALIGNED]
     units = merge_duplicates(aligned, key=lambda row: (row.src_text, row.tgt_text), merge=options.merge_duplicates)
-    stats.duplicates_merged += len(aligned) - len(units)
+    merged = len(aligned) - len(units)
+    stats.duplicates_merged += merged
+    stats.pairs_written -= merged  # the <tu>s the file holds, as documented
     return units
