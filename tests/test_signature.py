@@ -149,3 +149,20 @@ def test_cli_signature_precision_is_the_models_else_the_one_asked_for() -> None:
 
     assert TrackedEmbedder(HashingEmbedder, AlignProgress(), "int8").precision == "int8"  # e.g. the ONNX int8 encoder
     assert TrackedEmbedder(Bf16, AlignProgress(), "auto").precision == "bf16"  # what auto resolved to
+
+
+def test_review_import_keeps_the_sheets_signature(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from aligner.review import review_to_tmx
+
+    result = aligner.align(ID_TEXT, EN_TEXT, model=HashingEmbedder())
+    aligner.write_alignment(result, tmp_path / "r.xlsx")
+    book = load_workbook(tmp_path / "r.xlsx")
+    for row in book["review"].iter_rows(min_row=2):
+        row[0].value = "yes"
+    book.save(tmp_path / "r.xlsx")
+    review_to_tmx(tmp_path / "r.xlsx", tmp_path / "r.tmx")
+    header = etree.parse(str(tmp_path / "r.tmx")).getroot().find("header")
+    props = {p.get("type"): p.text for p in header.iter("prop")}
+    assert props["x-aligner-signature"] == result.meta["signature"] and props["x-aligner-model"] == NAME
