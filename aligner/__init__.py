@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from ._version import __version__  # noqa: E402
 
 from .api import align, align_files, align_sentences, similarity_matrix, split  # noqa: E402
 from .align.aligner import AlignConfig  # noqa: E402

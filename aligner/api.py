@@ -19,6 +19,7 @@ from .read.markdown import map_offsets, non_prose_counts
 from .result import AlignmentResult
 from .segment import get_splitter, segment_lines, segment_text
 from .segment.base import Sentence
+from .signature import embedder_signature
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,8 @@ def align(
     if max_align is not None:
         config = dataclasses.replace(config, max_align=max_align)
     beads = align_sentences(src, tgt, embedder, config, progress)
-    return AlignmentResult(src, tgt, beads, src_lang, tgt_lang, model=getattr(embedder, "name", ""))
+    return AlignmentResult(src, tgt, beads, src_lang, tgt_lang, model=getattr(embedder, "name", ""),
+                           meta={"signature": str(embedder_signature(config, embedder))})
 
 
 def align_sentences(

@@ -1,7 +1,8 @@
 """Language codes: any code a user types (``id``, ``in``, ``ind``, ``id-ID``, ``de``, ``fr_CH``, ``deu``,
 ``fre``, ``German``) to one primary language and one translation-memory tag, through ``langcodes``.
 
-Splitting, flags, TMX/CSV/XLSX export and SRX all ask this module, so they agree on what a code means:
+Splitting, flags, TMX/CSV/XLSX/Parquet export, batch file names and SRX all ask this module (and no
+other), so they agree on what a code means:
 
 * the primary language is the BCP-47 language subtag after ``langcodes`` normalisation: old and
   three-letter codes become the two-letter one (``in``/``ind`` → ``id``, ``deu``/``ger`` → ``de``,

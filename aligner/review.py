@@ -19,6 +19,7 @@ import pandas as pd
 from .errors import InputError
 from .export.atomic import atomic_file
 from .export.base import ExportOptions, sanitise
+from .export.duplicates import merge_duplicates
 from .export.outpath import check_output
 from .export.xlsx import COLUMNS, INFO_SHEET, REVIEW_SHEET
 from .read.limits import DOCX_BYTES_PER_CHAR, ReadLimits
@@ -103,7 +104,7 @@ def read_review(path: Union[str, os.PathLike], stats: Optional[ReviewStats] = No
 def review_units(frame: pd.DataFrame, stats: Optional[ReviewStats] = None) -> list[tuple[str, str, dict[str, str]]]:
     """``(src, tgt, props)`` for the kept rows with both sides non-empty, duplicates merged."""
     stats = stats if stats is not None else ReviewStats()
-    units: dict[tuple[str, str], tuple[str, str, dict[str, str]]] = {}
+    kept: list[tuple[str, str, dict[str, str]]] = []
     for _, row in frame.iterrows():
         stats.rows += 1
         if row.get("keep", "").strip().lower() not in YES:
@@ -114,16 +115,15 @@ def review_units(frame: pd.DataFrame, stats: Optional[ReviewStats] = None) -> li
         if not src or not tgt:
             stats.empty_skipped += 1
             continue
-        key = (src, tgt)
-        if key in units:
-            props = units[key][2]
-            props["count"] = str(int(props.get("count", "1")) + 1)
-            stats.duplicates_merged += 1
-            continue
         props = {name: row.get(name, "") for name in _PROPS if name in frame.columns}
         props["reviewed"] = "yes"
-        units[key] = (src, tgt, props)
-    return list(units.values())
+        kept.append((src, tgt, props))
+    units = merge_duplicates(kept, key=lambda unit: unit[:2])
+    stats.duplicates_merged += len(kept) - len(units)
+    for (_, _, props), count in units:
+        if count > 1:
+            props["count"] = str(count)
+    return [unit for unit, _ in units]
 
 
 def review_to_tmx(
@@ -134,7 +134,8 @@ def review_to_tmx(
 ) -> ReviewStats:
     """Write the kept rows of a reviewed sheet to a TMX at ``output`` (atomically).
 
-    Language codes default to those the sheet was written with (its ``info`` sheet), else id/en.
+    Language codes default to those the sheet was written with (its ``info`` sheet), else id/en;
+    the model and run signature of the sheet go in the TMX header.
     """
     from .export.tmx import write_units
 
@@ -142,7 +143,8 @@ def review_to_tmx(
     stats = ReviewStats()
     frame, info = read_review(review_path, stats)
     options = ExportOptions(src_lang=src_lang or info.get("src_lang") or "id",
-                            tgt_lang=tgt_lang or info.get("tgt_lang") or "en")
+                            tgt_lang=tgt_lang or info.get("tgt_lang") or "en",
+                            signature=info.get("signature") or None)
     units = review_units(frame, stats)
     target = check_output(output, [review_path])
     with atomic_file(target) as stream:

@@ -153,6 +153,8 @@ def test_bad_documents_are_reported_and_do_not_stop_the_run(tmp_path):
 def test_table_formats_carry_the_document_id(tmp_path, name):
     import pandas as pd
 
+    import aligner
+
     ids = make_corpus(tmp_path / "in", 3)
     run_batch(tmp_path / "in", tmp_path / "out", fake_options(output_file=Path(name)))
     path = tmp_path / "out" / name
@@ -160,9 +162,16 @@ def test_table_formats_carry_the_document_id(tmp_path, name):
         frame = pd.read_parquet(path)
     else:
         frame = pd.read_csv(path, sep="," if name.endswith("csv") else "\t", dtype=str, keep_default_na=False)
-    assert list(frame.columns[:3]) == ["doc_id", "id", "en"] or list(frame.columns[:3]) == ["doc_id", "src_text", "tgt_text"]
+    single = tmp_path / ("one" + Path(name).suffix)
+    aligner.write_alignment(aligner.align_files(tmp_path / "in" / "doc01.id.txt", tmp_path / "in" / "doc01.en.txt",
+                                                model=HashingEmbedder()), single)
+    one = pd.read_parquet(single) if name.endswith(".parquet") else \
+        pd.read_csv(single, sep="," if name.endswith("csv") else "\t", dtype=str, keep_default_na=False)
+    # the corpus table is the single-document table of each document, doc_id first
+    assert list(frame.columns) == ["doc_id", *one.columns] == ["doc_id", "id", "en", "score", "bead", "src_idx", "tgt_idx", "status"]
     assert sorted(frame.doc_id.unique()) == ids
-    assert set(frame.status) <= {"aligned", "unaligned", "below_min_score"}
+    assert frame[frame.doc_id == "doc01"].drop(columns="doc_id").reset_index(drop=True).equals(one)
+    assert "aligned" in set(frame.status) and set(frame.status) <= {"aligned", "unaligned", "below_min_score"}
 
 
 def test_rerun_skips_finished_documents_and_redoes_changed_ones(tmp_path):
@@ -288,3 +297,16 @@ def test_a_chunk_encodes_every_documents_second_pass_windows_in_one_call(tmp_pat
         record = store.read(pair.doc_id, doc_key(pair, settings))
         single = aligner.align_files(pair.src, pair.tgt, model=HashingEmbedder())
         assert record["beads"] == [[list(b.src), list(b.tgt), b.score] for b in single.beads]
+
+
+def test_src_lang_in_finds_in_files_and_writes_id_id(tmp_path):
+    from lxml import etree
+
+    make_corpus(tmp_path / "c", 2)
+    for path in (tmp_path / "c").glob("*.id.txt"):
+        path.rename(path.with_name(path.name.replace(".id.", ".in.")))
+    run_batch(tmp_path / "c", tmp_path / "out", fake_options(src_lang="in"))
+    root = etree.parse(str(tmp_path / "out" / "corpus.tmx")).getroot()
+    assert root.find("header").get("srclang") == "id-ID"
+    assert {t.get("{http://www.w3.org/XML/1998/namespace}lang") for t in root.iter("tuv")} == {"id-ID", "en-US"}
+    assert set(read_report(tmp_path / "out")) == {"doc00", "doc01"}

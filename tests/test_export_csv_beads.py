@@ -227,8 +227,21 @@ def test_extension_is_case_insensitive(tmp_path: Path, name: str, fmt: str, star
 
 
 def test_registry() -> None:
-    assert supported_suffixes() == [".beads", ".csv", ".tmx", ".tsv", ".xlsx"]
-    assert EXPORTERS[".csv"].suffixes == (".csv",)
+    assert supported_suffixes() == [".beads", ".csv", ".parquet", ".tmx", ".tsv", ".xlsx"]
+    for suffix in supported_suffixes():  # every entry loads, and is the exporter of its suffix
+        assert suffix in EXPORTERS[suffix].suffixes
+
+
+def test_listing_the_formats_imports_no_exporter() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, aligner.export as e; e.supported_suffixes(); "
+            "print(sorted(m for m in ('aligner.export.xlsx', 'aligner.export.parquet') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 def test_index_out_of_range_is_an_error(tmp_path: Path) -> None:

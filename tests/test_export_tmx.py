@@ -374,11 +374,6 @@ def test_stats_count_what_the_file_holds(out: Path) -> None:
     assert stats.rows_written == len(tus(parse(out)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ExportStats.pairs_written (documented as the <tu>s of a TMX, printed by the CLI as 'N pairs written') "
-    "counts a repeated pair before aligner/export/tmx.py _units merges it: 5 pairs written, 4 <tu>s in the file",
-)
 def test_pairs_written_counts_the_tus_after_merging_duplicates(out: Path) -> None:
     src, tgt = SRC + [SRC[0]], TGT + [TGT[0]]
     stats = write_alignment(make_result(src, tgt, BEADS + [Bead((6,), (6,), 0.9)]), out)

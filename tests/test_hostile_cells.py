@@ -142,7 +142,7 @@ def test_any_text_round_trips_through_the_review_sheet_or_is_reported(tmp_path_f
 @settings(max_examples=200, deadline=None)
 @given(text=texts, delimiter=st.sampled_from([",", "\t"]))
 def test_any_text_in_csv_and_tsv_is_guarded_and_recoverable(text: str, delimiter: str) -> None:
-    from aligner.export.base import EXPORTERS
+    from aligner.export import EXPORTERS
 
     sentence = normalise_space(text)
     assume(sentence and not sanitise(sentence)[1])
@@ -187,7 +187,7 @@ def test_batch_corpus_csv_and_report_escape_doc_ids_and_texts(tmp_path: Path, gu
                                   ["missing.id.txt", "missing.en.txt", "@evil"]])
     out = tmp_path / "out"
     run_batch(manifest, out, BatchOptions(loader=HashingEmbedder, workers=1, output_file=Path("c.csv"),
-                                          formula_guard=guard))
+                                          export=ExportOptions(formula_guard=guard)))
     prefix = "'" if guard else ""
     report = list(csv.DictReader(open(out / "report.csv", encoding="utf-8", newline="")))
     assert sorted(r["doc_id"] for r in report) == sorted([prefix + '=HYPERLINK("http://x","y")', prefix + "@evil"])

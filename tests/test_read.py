@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from aligner.errors import AlignerError, InputError
-from aligner.read import Reader, TextReader, paragraphs, read_text
+from aligner.read import paragraphs, read_text
 from aligner.segment.base import Paragraph
 
 TEXT = "Sabtu, 25 Mei 2019\n\nKOTA BANDUNG—Pemerintah Daerah Provinsi Jawa Barat.\n"
@@ -84,7 +84,6 @@ def test_cp1252_error_names_encoding_option(tmp_path: Path) -> None:
     assert "UTF-8" in message
     assert "\n" not in message
     assert read_text(path, encoding="cp1252") == text
-    assert TextReader(encoding="cp1252").read(path) == text
 
 
 def test_latin1(tmp_path: Path) -> None:
@@ -166,11 +165,6 @@ def test_reading_errors_are_caught_as_aligner_errors(tmp_path: Path) -> None:
             read_text(path)
         message = str(info.value)
         assert type(info.value) is InputError and str(path) in message and reason in message and "\n" not in message
-
-
-def test_text_reader_is_a_reader(tmp_path: Path) -> None:
-    reader: Reader = TextReader()
-    assert reader.read(write(tmp_path, TEXT.encode("utf-8"))) == TEXT
 
 
 # --- paragraphs -------------------------------------------------------------------------

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from lxml import etree
 
 import aligner
@@ -78,11 +77,6 @@ def test_inline_markup_loses_no_text(tmp_path: Path) -> None:
         assert len(text) == len(everything) - len(in_codes) and all(word in everything for word in text.split())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="aligner/export/tmx_read.py _seg_text (lines 25-26) takes all the text of a <hi>, so the native code "
-    "of a <ph>/<bpt>/<ept>/<it> nested in it ends up in the segment text",
-)
 def test_codes_nested_in_hi_are_dropped(tmp_path: Path) -> None:
     path = tmx(tmp_path, (
         "nested",

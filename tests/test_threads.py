@@ -150,8 +150,9 @@ def test_batch_loader_gets_threads_and_precision(monkeypatch, tmp_path):
     monkeypatch.setattr(runner, "available_cpus", lambda: 2)
     seen = {}
 
-    def fake_engine(chunks, settings, loader, outdir, workers, on_done, **extra):
-        seen.update(threads=loader.num_threads, precision=loader.precision, workers=workers, spec=loader.spec)
+    def fake_engine(work, on_done, **extra):
+        loader = work.loader
+        seen.update(threads=loader.num_threads, precision=loader.precision, workers=work.workers, spec=loader.spec)
 
     monkeypatch.setattr(runner, "_engine", lambda name: fake_engine)
     src = tmp_path / "in"

@@ -14,20 +14,19 @@ import json
 import logging
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 import numpy as np
 
-from .. import __version__
 from ..align.aligner import AlignConfig, FirstPass
-from ..align.refine import RefineConfig
 from ..api import plan_embedded, split
 from ..embed.base import Embedder
 from ..errors import AlignerError
 from ..read import read_document
 from ..result import AlignmentResult
 from ..segment.base import Sentence
+from ..signature import embedder_signature, run_signature
 from .discover import DocPair
 from .store import PartStore, error_record, result_record
 
@@ -36,20 +35,22 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class JobSettings:
-    """Everything that decides a document's alignment (and so its part's key)."""
+    """Everything that decides a document's alignment (and so its part's key): reading and
+    splitting settings, the embedder's spec and every alignment setting (``config``)."""
 
     model_spec: str = "model=default"
     src_lang: str = "id"
     tgt_lang: str = "en"
     segmented: bool = False
     encoding: Optional[str] = None
-    max_align: int = 4
-    second_pass: bool = True
+    config: AlignConfig = field(default_factory=AlignConfig)
     max_input_chars: Optional[int] = None
 
     def fingerprint(self) -> str:
-        """A stable text naming these settings."""
-        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+        """A stable text naming these settings, the aligner version and a hash of every alignment setting."""
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "config"}
+        signature = run_signature(self.config, self.model_spec)
+        return json.dumps({**values, "signature": str(signature)}, sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -74,11 +75,12 @@ def content_hash(path: os.PathLike) -> str:
 
 
 def doc_key(pair: DocPair, settings: JobSettings) -> str:
-    """The key of a document's part: the aligner version, the settings and the content of both files.
+    """The key of a document's part: the settings (with the run signature: aligner version and every
+    alignment setting) and the content of both files.
 
     Paths, sizes and times play no part: a moved folder or an absolute path resumes, while an edit
     that keeps the size and restores the time is noticed."""
-    raw = f"{__version__}|{settings.fingerprint()}|{content_hash(pair.src)}|{content_hash(pair.tgt)}"
+    raw = f"{settings.fingerprint()}|{content_hash(pair.src)}|{content_hash(pair.tgt)}"
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
@@ -138,7 +140,8 @@ def flag_counts(sentences: Sequence[Sentence]) -> dict[str, int]:
 def run_chunk(pairs: Sequence[DocPair], settings: JobSettings, embedder: Embedder, store: PartStore) -> list[DocOutcome]:
     """Align every document of ``pairs`` and store each result (or its error); never raises
     for a bad document. Returns one :class:`DocOutcome` per pair, in order."""
-    config = AlignConfig(max_align=settings.max_align, refine=RefineConfig(enabled=settings.second_pass))
+    config = settings.config
+    signature = str(embedder_signature(config, embedder))
     outcomes: dict[str, DocOutcome] = {}
 
     def fail(pair: DocPair, sentences: int, exc: BaseException) -> None:
@@ -169,7 +172,7 @@ def run_chunk(pairs: Sequence[DocPair], settings: JobSettings, embedder: Embedde
             if vecs is None:
                 raise AlignerError("the embedder failed on this document's second pass")
             result = AlignmentResult(doc.src, doc.tgt, plan.finish(vecs), settings.src_lang, settings.tgt_lang,
-                                     model=getattr(embedder, "name", ""))
+                                     model=getattr(embedder, "name", ""), meta={"signature": signature})
             store.write(result_record(doc.pair.doc_id, result), doc_key(doc.pair, settings))
             outcomes[doc.pair.doc_id] = DocOutcome(doc.pair.doc_id, len(doc.src) + len(doc.tgt))
         except Exception as exc:  # noqa: BLE001

@@ -2,27 +2,22 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional, Sequence, TextIO
 
 from ..errors import AlignerError
-from ..export.base import ExportOptions, ExportStats, format_indexes, format_score, iter_rows
-from ..export.cells import FormulaGuard
-from ..export.delimited import header as delimited_header
-from ..export.tmx import write_tmx_corpus
+from ..export.base import ExportOptions
+from ..export.registry import CORPUS_SUFFIXES, EXPORTERS
 from ..result import AlignmentResult
 from .discover import DocPair
 from .report import ReportWriter, doc_row, unmatched_row
-from ..export.atomic import atomic_file, atomic_path
+from ..export.atomic import atomic_file
 from .store import PartStore, record_result
 
 log = logging.getLogger(__name__)
 
-FORMATS = {".tmx": "tmx", ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet"}
-_PARQUET_ROWS = 50_000
 
 
 @dataclass
@@ -48,10 +43,11 @@ class MergeStats:
 
 def format_for(path: Path, fmt: Optional[str] = None) -> str:
     """``tmx``, ``csv``, ``tsv`` or ``parquet``: ``fmt`` when given, else from the suffix."""
-    name = (fmt or FORMATS.get(path.suffix.lower(), "")).lower()
-    if name not in FORMATS.values():
-        raise AlignerError(f"{path.name}: unknown corpus format; use --format tmx, csv, tsv or parquet")
-    return name
+    suffix = f".{fmt.lower().lstrip('.')}" if fmt else path.suffix.lower()
+    if suffix not in CORPUS_SUFFIXES:
+        names = [s.lstrip(".") for s in CORPUS_SUFFIXES]
+        raise AlignerError(f"{path.name}: unknown corpus format; use --format {', '.join(names[:-1])} or {names[-1]}")
+    return suffix.lstrip(".")
 
 
 def _documents(pairs: Sequence[DocPair], keys: Sequence[str], store: PartStore, report: "ReportWriter",
@@ -74,75 +70,18 @@ def _documents(pairs: Sequence[DocPair], keys: Sequence[str], store: PartStore, 
         yield result, pair.doc_id
 
 
-def _write_delimited(docs: Iterator[tuple[AlignmentResult, str]], fh: TextIO, options: ExportOptions,
-                     delimiter: str) -> ExportStats:
-    stats = ExportStats(format="csv" if delimiter == "," else "tsv")
-    guard = FormulaGuard(options.formula_guard)
-    writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([guard(h) for h in ("doc_id", *delimited_header(options))])
-    for result, doc_id in docs:
-        for row in iter_rows(result, options, stats):
-            b = row.bead
-            writer.writerow([guard(doc_id), guard(row.src_text), guard(row.tgt_text), format_score(b.score), b.kind,
-                             format_indexes(b.src), format_indexes(b.tgt), row.status])
-            stats.rows_written += 1
-    stats.formulas_guarded = guard.guarded
-    return stats
-
-
-def _write_parquet(docs: Iterator[tuple[AlignmentResult, str]], path: Path, options: ExportOptions) -> ExportStats:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    stats = ExportStats(format="parquet")
-    cols = ["doc_id", "src_text", "tgt_text", "score", "bead", "src_idx", "tgt_idx", "status"]
-    schema = pa.schema([(c, pa.float64() if c == "score" else pa.string()) for c in cols])
-    buffer: dict[str, list] = {c: [] for c in cols}
-
-    def flush(writer) -> None:
-        if buffer["doc_id"]:
-            writer.write_table(pa.table(buffer, schema=schema))
-            for values in buffer.values():
-                values.clear()
-
-    with pq.ParquetWriter(path, schema) as writer:
-        for result, doc_id in docs:
-            for row in iter_rows(result, options, stats):
-                b = row.bead
-                for c, v in zip(cols, (doc_id, row.src_text, row.tgt_text, b.score, b.kind,
-                                       format_indexes(b.src), format_indexes(b.tgt), row.status)):
-                    buffer[c].append(v)
-                stats.rows_written += 1
-            if len(buffer["doc_id"]) >= _PARQUET_ROWS:
-                flush(writer)
-        flush(writer)
-    return stats
-
-
-def _model_name(pairs: Sequence[DocPair], keys: Sequence[str], store: PartStore) -> str:
-    for pair, key in zip(pairs, keys):
-        record = store.read(pair.doc_id, key)
-        if record and not record.get("error"):
-            return record.get("model", "")
-    return ""
-
-
 def merge(pairs: Sequence[DocPair], keys: Sequence[str], store: PartStore, output: Path, fmt: str,
           options: ExportOptions, report_path: Path, unmatched: Sequence[Path] = ()) -> MergeStats:
-    """Write the corpus file (``fmt``) and the report CSV atomically from the stored parts."""
+    """Write the corpus file (``fmt``, through its exporter's ``write_corpus``) and the report CSV
+    atomically from the stored parts."""
     stats = MergeStats()
+    exporter = EXPORTERS.get(f".{fmt}")
     with contextlib.ExitStack() as stack:
         report_fh = stack.enter_context(atomic_file(report_path))
         report = ReportWriter(report_fh, options.formula_guard)
         docs = _documents(pairs, keys, store, report, stats, options)
-        if fmt == "parquet":
-            export = _write_parquet(docs, stack.enter_context(atomic_path(output)), options)
-        else:
-            fh = stack.enter_context(atomic_file(output))
-            if fmt == "tmx":
-                export = write_tmx_corpus(docs, fh, options, model=_model_name(pairs, keys, store))
-            else:
-                export = _write_delimited(docs, fh, options, "," if fmt == "csv" else "\t")
+        fh = stack.enter_context(atomic_file(output, binary=exporter.binary))
+        export = exporter.write_corpus(docs, fh, options)
         for path in unmatched:
             report.writerow(unmatched_row(path))
     stats.pairs_written = export.pairs_written

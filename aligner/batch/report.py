@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Iterable, Optional, TextIO
+from typing import Optional, TextIO
 
 from ..result import AlignmentResult
 from .discover import DocPair
 from .job import flag_counts
-from ..export.atomic import atomic_file
 from ..export.base import ExportOptions, ExportStats, iter_rows
 from ..export.cells import FormulaGuard
 
 REPORT_COLUMNS = [
     "doc_id", "status", "src_path", "tgt_path", "src_sentences", "tgt_sentences", "pairs",
     "unaligned_src", "unaligned_tgt", "mean_score", "src_flags", "tgt_flags", "error",
-    "kept_out",
+    "kept_out", "signature",
 ]
 OK, FAILED, UNMATCHED = "ok", "failed", "unmatched"
 
@@ -57,6 +56,7 @@ def doc_row(pair: DocPair, result: Optional[AlignmentResult], error: Optional[st
         src_flags=_flags_text(flag_counts(result.src_sentences)),
         tgt_flags=_flags_text(flag_counts(result.tgt_sentences)),
         kept_out=kept_out(result, options) if options is not None else "",
+        signature=result.meta.get("signature", ""),
     )
     return row
 
@@ -80,13 +80,3 @@ class ReportWriter:
         """Write one row (as :func:`doc_row` or :func:`unmatched_row` make them)."""
         self.writer.writerow({k: self.guard(v) if isinstance(v, str) else v for k, v in row.items()})
 
-
-def write_report(rows: Iterable[dict], path: Path, guard: bool = True) -> int:
-    """Write the report CSV atomically; returns the number of rows."""
-    n = 0
-    with atomic_file(path) as fh:
-        writer = ReportWriter(fh, guard)
-        for row in rows:
-            writer.writerow(row)
-            n += 1
-    return n

@@ -1,6 +1,7 @@
 """A whole batch run: discover pairs, skip finished ones, run the engine, merge, report."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
@@ -9,6 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional, Protocol, Sequence
 
+from ..align.aligner import AlignConfig
 from ..embed.base import Embedder
 from ..embed.threads import available_cores, split_cores
 from ..errors import AlignerError
@@ -16,6 +18,7 @@ from ..export.base import ExportOptions
 from ..lang import file_code
 from ..export.outpath import check_outputs
 from .discover import discover
+from .engines import ENGINES, EngineWork
 from .job import DocOutcome, JobSettings, doc_key, plan_chunks
 from .merge import MergeStats, format_for, merge
 from .model import ModelLoader
@@ -41,7 +44,9 @@ class BatchProgress(Protocol):
 class BatchOptions:
     """How to run a batch. ``loader`` (any picklable zero-argument callable returning an
     embedder) overrides ``model``/``device``/``factory``; ``workers`` None means one per CPU
-    (one in all for a GPU device)."""
+    (one in all for a GPU device). ``config``: every alignment setting (default ``AlignConfig()``),
+    with ``max_align`` and ``second_pass`` applied over it when given. ``export``: what goes in the corpus
+    (min score, the ``keep_*`` switches, formula guard); its languages and date are the batch's."""
 
     output_file: Optional[Path] = None
     fmt: Optional[str] = None
@@ -49,9 +54,12 @@ class BatchOptions:
     tgt_lang: str = "en"
     segmented: bool = False
     encoding: Optional[str] = None
-    max_align: int = 4
-    second_pass: bool = True
-    min_score: Optional[float] = None
+    max_align: Optional[int] = None
+    """Most sentences on one side of a bead (None: ``config``'s, 4 by default)."""
+    second_pass: Optional[bool] = None
+    """The second pass on or off (None: ``config``'s, on by default)."""
+    config: Optional[AlignConfig] = None
+    export: ExportOptions = field(default_factory=ExportOptions)
     model: Optional[str] = None
     device: Optional[str] = None
     factory: Optional[str] = None
@@ -60,18 +68,21 @@ class BatchOptions:
     engine: str = "local"
     scheduler: Optional[str] = None
     creation_date: Optional[datetime] = None
-    keep_identical: bool = False
-    keep_copies: bool = False
-    keep_wrong_language: bool = False
-    keep_boilerplate: bool = False
-    formula_guard: bool = True
-    """CSV/TSV corpus and report.csv: ``'`` before texts that would start a spreadsheet formula."""
     dashboard: bool = False
     """Dask LocalCluster: serve its HTTP dashboard on 127.0.0.1 (off by default)."""
     max_input_chars: Optional[int] = None
     """Documents longer than this many characters fail (reported) before any work; None: 6 million, 0: no limit."""
     threads: Optional[int] = None
     precision: Optional[str] = None
+
+    def align_config(self) -> AlignConfig:
+        """``config`` with this batch's ``max_align`` and second-pass switch, where given."""
+        config = self.config or AlignConfig()
+        if self.max_align is not None:
+            config = dataclasses.replace(config, max_align=self.max_align)
+        if self.second_pass is not None:
+            config = dataclasses.replace(config, refine=dataclasses.replace(config.refine, enabled=self.second_pass))
+        return config
 
 
 @dataclass
@@ -147,15 +158,8 @@ def output_path(outdir: Path, name: Optional[Path]) -> Path:
 
 
 def _engine(name: str):
-    if name == "local":
-        from .engines.local import run_local
-
-        return run_local
-    if name == "dask":
-        from .engines.dask import run_dask
-
-        return run_dask
-    raise AlignerError(f"unknown engine {name!r} (expected local or dask)")
+    """The run function of engine ``name`` (:data:`aligner.batch.engines.ENGINES`)."""
+    return ENGINES.get(name)
 
 
 def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None,
@@ -187,8 +191,8 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
     workers, threads = workers_and_threads(options)
     loader = options.loader or ModelLoader(options.model, options.device, threads, options.factory, options.precision)
     spec = loader_spec(loader)
-    settings = JobSettings(spec, options.src_lang, options.tgt_lang, options.segmented,
-                           options.encoding, options.max_align, options.second_pass, options.max_input_chars)
+    settings = JobSettings(spec, options.src_lang, options.tgt_lang, options.segmented, options.encoding,
+                           config=options.align_config(), max_input_chars=options.max_input_chars)
     store = PartStore(outdir)
     store.create()
     date = creation_date(options, store)
@@ -213,14 +217,10 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
 
     started = time.perf_counter()
     extra = {"scheduler": options.scheduler, "dashboard": options.dashboard} if options.engine == "dask" else {}
-    run_engine(plan_chunks(todo, workers), settings, loader, outdir, workers, on_done, **extra)
+    run_engine(EngineWork(plan_chunks(todo, workers), settings, loader, outdir, workers), on_done, **extra)
     seconds = time.perf_counter() - started
-    export_options = ExportOptions(src_lang=options.src_lang, tgt_lang=options.tgt_lang,
-                                   min_score=options.min_score, creation_date=date,
-                                   keep_identical=options.keep_identical, keep_copies=options.keep_copies,
-                                   keep_wrong_language=options.keep_wrong_language,
-                                   keep_boilerplate=options.keep_boilerplate,
-                                   formula_guard=options.formula_guard)
+    export_options = dataclasses.replace(options.export, src_lang=options.src_lang, tgt_lang=options.tgt_lang,
+                                         creation_date=date)
     report = outdir / REPORT_NAME
     merged = merge(found.pairs, keys, store, output, fmt, export_options, report, found.unmatched)
     pruned = store.prune((p.doc_id, k) for p, k in zip(found.pairs, keys))

@@ -111,6 +111,7 @@ def result_record(doc_id: str, result: AlignmentResult, extra: Optional[dict] = 
         "doc_id": doc_id,
         "error": None,
         "model": result.model,
+        "signature": result.meta.get("signature", ""),
         "src_lang": result.src_lang,
         "tgt_lang": result.tgt_lang,
         "src": _sentences_out(result.src_sentences),
@@ -134,6 +135,6 @@ def record_result(record: dict) -> AlignmentResult:
         record["src_lang"],
         record["tgt_lang"],
         model=record["model"],
-        meta={"doc_id": record["doc_id"]},
+        meta={"doc_id": record["doc_id"], "signature": record.get("signature", "")},
     )
 

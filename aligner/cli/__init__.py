@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import typer
 
-from .. import __version__
+from .._version import __version__
 from ._common import out
 from .align import align
 from .batch import batch

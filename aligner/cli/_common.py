@@ -8,6 +8,7 @@ from typing import Iterator
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..errors import AlignerError
@@ -27,7 +28,7 @@ def user_errors(debug: bool = False) -> Iterator[None]:
     except typer.Exit:
         raise
     except AlignerError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
         raise typer.Exit(1)
     except KeyboardInterrupt:
         err.print("[bold red]interrupted[/]")
@@ -36,7 +37,7 @@ def user_errors(debug: bool = False) -> Iterator[None]:
         if debug:
             raise
         msg = str(exc).splitlines()[0] if str(exc) else ""
-        err.print(f"[bold red]error:[/] unexpected {type(exc).__name__}: {msg} (rerun with --debug for details)",
+        err.print(f"[bold red]error:[/] unexpected {type(exc).__name__}: {escape(msg)} (rerun with --debug for details)",
                   soft_wrap=True, highlight=False)
         raise typer.Exit(2)
 
@@ -84,6 +85,24 @@ KEEP_HELP = {
     "boilerplate": "Also put pairs of two boilerplate lines (menus, copyright, bylines) in the TMX.",
 }
 
+VERBOSE = typer.Option(False, "-v", "--verbose", help="Log what happens.")
+DEBUG = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors.")
+"""``-v`` and ``--debug``, declared once for every command."""
+
+KEEP_IDENTICAL = typer.Option(False, "--keep-identical", help=KEEP_HELP["identical"])
+KEEP_COPIES = typer.Option(False, "--keep-copies", help=KEEP_HELP["copies"])
+KEEP_WRONG_LANGUAGE = typer.Option(False, "--keep-wrong-language", help=KEEP_HELP["wrong_language"])
+KEEP_BOILERPLATE = typer.Option(False, "--keep-boilerplate", help=KEEP_HELP["boilerplate"])
+"""The TM selection switches, declared once for ``align`` and ``batch``."""
+
+
+def selection(keep_identical: bool, keep_copies: bool, keep_wrong_language: bool, keep_boilerplate: bool,
+              no_formula_guard: bool) -> dict:
+    """The :class:`~aligner.export.ExportOptions` keywords of the selection switches and ``--no-formula-guard``."""
+    return {"keep_identical": keep_identical, "keep_copies": keep_copies, "keep_wrong_language": keep_wrong_language,
+            "keep_boilerplate": keep_boilerplate, "formula_guard": not no_formula_guard}
+
+
 _EXCLUDED_NAMES = {
     "identical": "identical", "near_copy": "near-copies", "wrong_language": "wrong-language", "boilerplate": "boilerplate",
 }
@@ -99,6 +118,8 @@ FORMULA_GUARD_HELP = (
     "Write CSV/TSV texts starting with = + - @ (or a tab/CR) as they are, without the leading ' that"
     " stops spreadsheets running them as formulas (for pandas and other non-spreadsheet readers)."
 )
+
+NO_FORMULA_GUARD = typer.Option(False, "--no-formula-guard", help=FORMULA_GUARD_HELP)
 
 MAX_INPUT_HELP = (
     "Refuse an input document longer than this many characters before any work (0: no limit); it also"

@@ -10,15 +10,15 @@ import typer
 from ..errors import AlignerError
 from ..read.limits import DEFAULT_MAX_CHARS
 from ._common import (
-    FORMULA_GUARD_HELP, KEEP_HELP, MAX_INPUT_HELP, ONE_PASS_HELP, PRECISION_HELP, err, excluded_summary, out, primary, progress_bar,
-    setup_logging, user_errors,
+    DEBUG, VERBOSE, KEEP_BOILERPLATE, KEEP_COPIES, KEEP_IDENTICAL, KEEP_WRONG_LANGUAGE, MAX_INPUT_HELP, NO_FORMULA_GUARD, ONE_PASS_HELP, PRECISION_HELP, err, excluded_summary, out, primary, progress_bar,
+    selection, setup_logging, user_errors,
 )
 
 
 def align(
     src_file: Path = typer.Argument(..., help="Source (Indonesian) document: text (UTF-8), .md, .html, .docx or .pdf."),
     tgt_file: Path = typer.Argument(..., help="Target (English) document: text (UTF-8), .md, .html, .docx or .pdf."),
-    output: Path = typer.Option(..., "-o", "--output", help="Output file: .tmx, .csv, .tsv or .beads."),
+    output: Path = typer.Option(..., "-o", "--output", help="Output file: .tmx, .csv, .tsv, .xlsx, .parquet or .beads."),
     src_lang: str = typer.Option("id", help="Source language, any code (id, in, de, fr_CH): splitting rules, flags, TMX code (id → id-ID)."),
     tgt_lang: str = typer.Option("en", help="Target language, any code (en, en-GB, fr): splitting rules, flags, TMX code (en → en-US)."),
     segmented: bool = typer.Option(False, "--segmented", help="Inputs are one sentence per line: nothing is split."),
@@ -32,13 +32,13 @@ def align(
     device: Optional[str] = typer.Option(None, help="cpu or cuda (default: cpu)."),
     encoding: Optional[str] = typer.Option(None, help="Input encoding when not UTF-8 (e.g. cp1252)."),
     input_format: Optional[str] = typer.Option(None, "--input-format", help="text, markdown, html, docx or pdf (default: from each file's extension; others are text)."),
-    verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
-    keep_identical: bool = typer.Option(False, "--keep-identical", help=KEEP_HELP["identical"]),
-    keep_copies: bool = typer.Option(False, "--keep-copies", help=KEEP_HELP["copies"]),
-    keep_wrong_language: bool = typer.Option(False, "--keep-wrong-language", help=KEEP_HELP["wrong_language"]),
-    keep_boilerplate: bool = typer.Option(False, "--keep-boilerplate", help=KEEP_HELP["boilerplate"]),
-    no_formula_guard: bool = typer.Option(False, "--no-formula-guard", help=FORMULA_GUARD_HELP),
+    verbose: bool = VERBOSE,
+    debug: bool = DEBUG,
+    keep_identical: bool = KEEP_IDENTICAL,
+    keep_copies: bool = KEEP_COPIES,
+    keep_wrong_language: bool = KEEP_WRONG_LANGUAGE,
+    keep_boilerplate: bool = KEEP_BOILERPLATE,
+    no_formula_guard: bool = NO_FORMULA_GUARD,
     src_encoding: Optional[str] = typer.Option(None, "--src-encoding", help="Encoding of the source file only (overrides --encoding)."),
     tgt_encoding: Optional[str] = typer.Option(None, "--tgt-encoding", help="Encoding of the target file only (overrides --encoding)."),
     max_input_chars: int = typer.Option(DEFAULT_MAX_CHARS, "--max-input-chars", min=0, help=MAX_INPUT_HELP),
@@ -58,9 +58,9 @@ def align(
         if output.suffix.lower() not in supported_suffixes():
             raise AlignerError(f"{output}: unknown output format; use one of {', '.join(supported_suffixes())}")
         options = ExportOptions(src_lang=src_lang, tgt_lang=tgt_lang, min_score=min_score, min_band=min_band,
-                                max_seg_chars=max_seg_chars, keep_identical=keep_identical, keep_copies=keep_copies,
-                                keep_wrong_language=keep_wrong_language, keep_boilerplate=keep_boilerplate,
-                                formula_guard=not no_formula_guard)
+                                max_seg_chars=max_seg_chars,
+                                **selection(keep_identical, keep_copies, keep_wrong_language, keep_boilerplate,
+                                            no_formula_guard))
         review_path = review_output(output, min_band, review)
         check_outputs([output] + ([review_path] if review_path else []), [src_file, tgt_file])
         from .. import api
@@ -68,7 +68,7 @@ def align(
 
         steps = AlignProgress()
         embedder = TrackedEmbedder(
-            lambda: api.load_embedder(model, device=device, precision=precision, num_threads=threads), steps)
+            lambda: api.load_embedder(model, device=device, precision=precision, num_threads=threads), steps, precision)
         with progress_bar() as progress, Ticker(steps.status):
             task = progress.add_task("encoding sentences", total=None)
             result = align_files(

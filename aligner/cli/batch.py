@@ -9,8 +9,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.text import Text
 
 from ._common import (
-    FORMULA_GUARD_HELP, KEEP_HELP, MAX_INPUT_HELP, ONE_PASS_HELP, PRECISION_HELP, err, excluded_summary, out, primary, setup_logging,
-    user_errors,
+    DEBUG, VERBOSE, KEEP_BOILERPLATE, KEEP_COPIES, KEEP_IDENTICAL, KEEP_WRONG_LANGUAGE, MAX_INPUT_HELP, NO_FORMULA_GUARD, ONE_PASS_HELP, PRECISION_HELP, err, excluded_summary, out, primary, selection,
+    setup_logging, user_errors,
 )
 
 
@@ -65,13 +65,13 @@ def batch(
     workers: Optional[int] = typer.Option(None, min=1, help="Worker processes (default: one per CPU; 1 with --device cuda)."),
     engine: str = typer.Option("local", help="local (process pool) or dask."),
     scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address (default: start a LocalCluster)."),
-    verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
-    keep_identical: bool = typer.Option(False, "--keep-identical", help=KEEP_HELP["identical"]),
-    keep_copies: bool = typer.Option(False, "--keep-copies", help=KEEP_HELP["copies"]),
-    keep_wrong_language: bool = typer.Option(False, "--keep-wrong-language", help=KEEP_HELP["wrong_language"]),
-    keep_boilerplate: bool = typer.Option(False, "--keep-boilerplate", help=KEEP_HELP["boilerplate"]),
-    no_formula_guard: bool = typer.Option(False, "--no-formula-guard", help=FORMULA_GUARD_HELP),
+    verbose: bool = VERBOSE,
+    debug: bool = DEBUG,
+    keep_identical: bool = KEEP_IDENTICAL,
+    keep_copies: bool = KEEP_COPIES,
+    keep_wrong_language: bool = KEEP_WRONG_LANGUAGE,
+    keep_boilerplate: bool = KEEP_BOILERPLATE,
+    no_formula_guard: bool = NO_FORMULA_GUARD,
     dashboard: bool = typer.Option(False, "--dashboard", help="With --engine dask and no --scheduler: serve the Dask dashboard on 127.0.0.1 (off by default)."),
     max_input_chars: Optional[int] = typer.Option(None, "--max-input-chars", min=0, help=MAX_INPUT_HELP + " Default 6,000,000."),
     precision: Optional[str] = typer.Option(None, help=PRECISION_HELP),
@@ -82,6 +82,7 @@ def batch(
     with user_errors(debug):
         from ..batch import BatchOptions, run_batch
         from ..errors import AlignerError
+        from ..export import ExportOptions
 
         if scheduler and engine != "dask":
             raise AlignerError("--scheduler needs --engine dask")
@@ -89,11 +90,12 @@ def batch(
         outdir.mkdir(parents=True, exist_ok=True)
         options = BatchOptions(
             output_file=output_file, fmt=fmt, src_lang=src_lang, tgt_lang=tgt_lang,
-            segmented=segmented, encoding=encoding, max_align=max_align, second_pass=not one_pass, min_score=min_score, model=model,
+            segmented=segmented, encoding=encoding, max_align=max_align, second_pass=not one_pass, model=model,
             device=device, factory=embedder_factory, workers=workers, engine=engine, scheduler=scheduler,
-            keep_identical=keep_identical, keep_copies=keep_copies, keep_wrong_language=keep_wrong_language,
-            keep_boilerplate=keep_boilerplate,
-            formula_guard=not no_formula_guard, max_input_chars=max_input_chars,
+            export=ExportOptions(src_lang=src_lang, tgt_lang=tgt_lang, min_score=min_score,
+                                 **selection(keep_identical, keep_copies, keep_wrong_language, keep_boilerplate,
+                                             no_formula_guard)),
+            max_input_chars=max_input_chars,
             dashboard=dashboard,
             threads=threads, precision=precision,
         )

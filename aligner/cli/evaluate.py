@@ -5,13 +5,13 @@ from pathlib import Path
 
 import typer
 
-from ._common import out, user_errors
+from ._common import DEBUG, out, user_errors
 
 
 def evaluate(
     gold: Path = typer.Argument(..., help="Gold beads file, or a folder of them."),
     pred: Path = typer.Argument(..., help="Predicted beads file, or a folder with the same layout."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+    debug: bool = DEBUG,
 ) -> None:
     """Score predicted beads against gold: strict and lax precision/recall/F1 (vecalign's definitions)."""
     with user_errors(debug):

@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from ..errors import AlignerError
-from ._common import out, setup_logging, user_errors
+from ._common import DEBUG, VERBOSE, out, setup_logging, user_errors
 
 
 def review_import(
@@ -15,8 +15,8 @@ def review_import(
     output: Path = typer.Option(..., "-o", "--output", help="TMX to write."),
     src_lang: Optional[str] = typer.Option(None, help="Source language code (default: the sheet's)."),
     tgt_lang: Optional[str] = typer.Option(None, help="Target language code (default: the sheet's)."),
-    verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what happens."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+    verbose: bool = VERBOSE,
+    debug: bool = DEBUG,
 ) -> None:
     """Turn the rows marked keep = yes (both texts non-empty) into a TMX."""
     setup_logging(verbose)

@@ -6,15 +6,16 @@ from pathlib import Path
 import typer
 
 from ..errors import AlignerError
-from ._common import out, user_errors
+from ._common import DEBUG, out, user_errors
 
 
 def srx(
     output: Path = typer.Option(..., "-o", "--output", help="rules.srx (SRX 2.0) or segmentation.conf (OmegaT 3.x project rules)."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+    debug: bool = DEBUG,
 ) -> None:
     """Write our Indonesian and English segmentation rules so CAT tools split sentences like we do."""
     with user_errors(debug):
+        from ..export.atomic import atomic_file
         from ..export.srx import omegat_segmentation_conf, srx_document
 
         if output.suffix.lower() == ".conf":
@@ -25,11 +26,9 @@ def srx(
             raise AlignerError(f"{output}: use a .srx file (SRX 2.0) or a .conf file (OmegaT segmentation.conf)")
         if not output.parent.is_dir():
             raise AlignerError(f"cannot write {output}: folder {output.parent} does not exist")
-        tmp = output.with_name(f".{output.name}.tmp")
         try:
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(output)
+            with atomic_file(output) as stream:
+                stream.write(text)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise AlignerError(f"cannot write {output}: {exc.strerror or exc}") from None
         out.print(f"{output}: segmentation rules for id, en", highlight=False)

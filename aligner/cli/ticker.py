@@ -106,10 +106,11 @@ class TrackedEmbedder:
     """An embedder loaded on first use (after reading, so that bad input fails before the model
     loads) that reports what it encodes to an :class:`AlignProgress`."""
 
-    def __init__(self, load: Callable[[], object], progress: AlignProgress) -> None:
+    def __init__(self, load: Callable[[], object], progress: AlignProgress, precision: Optional[str] = None) -> None:
         self._load = load
         self._inner = None
         self.progress = progress
+        self._precision = precision
 
     def _model(self):
         if self._inner is None:
@@ -124,6 +125,11 @@ class TrackedEmbedder:
     @property
     def dim(self) -> int:
         return self._model().dim
+
+    @property
+    def precision(self) -> str:
+        """The loaded model's precision (for the run signature); the one asked for when the model does not say."""
+        return getattr(self._model(), "precision", None) or self._precision or ""
 
     def encode(self, sentences: Sequence[str], progress: Optional[Callable[[int], None]] = None) -> np.ndarray:
         model = self._model()

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import typer
 
-from ._common import out, user_errors
+from ._common import DEBUG, out, user_errors
 
 
 def tmx_check(
     tmx: Path = typer.Argument(..., help="TMX file to check."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+    debug: bool = DEBUG,
 ) -> None:
     """Check structure, language codes and segments; list the problems (exit 1 when any)."""
     with user_errors(debug):

@@ -1,11 +1,14 @@
 """Exporter interface, shared helpers and the atomic ``write_alignment`` entry point.
 
-Each output format lives in its own module (``tmx``, ``delimited``, ``beads``) and registers an
-:class:`Exporter` under its file suffixes; :func:`write_alignment` picks one by the output path's
-extension and writes atomically (temporary file in the same folder, fsync, ``os.replace``).
+Each output format lives in its own module (``tmx``, ``delimited``, ``beads``, ``xlsx``, ``parquet``)
+and is listed under its file suffixes in :mod:`aligner.export.registry`; :func:`write_alignment` picks
+one by the output path's extension and writes atomically (temporary file in the same folder, fsync,
+``os.replace``).
 """
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import logging
 import math
 import os
@@ -13,12 +16,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Optional, Protocol, TextIO, Union
+from typing import IO, TYPE_CHECKING, Iterable, Iterator, Optional, Protocol, Union
 
-from .. import __version__
+from .._version import __version__
 from ..errors import ExportError
 from .atomic import atomic_file
-from .langcodes import to_lang_code
+from ..lang import LanguageError, tmx_tag
 from .selection import (
     ALIGNED,
     BELOW_MIN_BAND,
@@ -55,7 +58,7 @@ _XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ff
 class ExportOptions:
     """What to write besides the alignment itself.
 
-    Language codes are normalised with :func:`to_lang_code` (``"id"`` → ``"id-ID"``,
+    Language codes are normalised with :func:`aligner.lang.tmx_tag` (``"id"`` → ``"id-ID"``,
     ``"en"`` → ``"en-US"``). ``min_score``: pairs scoring below it are left out of the TMX and
     marked ``below_min_score`` in CSV/TSV. ``doc_id``: optional document id, added to TMX
     ``tuid``\\ s and as an ``x-aligner-doc`` prop. ``creation_date``: TMX header date (UTC now when
@@ -85,6 +88,9 @@ class ExportOptions:
     """Pairs whose two sides are both boilerplate (menus, copyright lines) go in the TMX too."""
     formula_guard: bool = True
     """CSV/TSV: put ``'`` before a text starting with ``= + - @``, tab or CR (see ``aligner.export.cells``)."""
+    signature: Optional[str] = None
+    """The run signature (:mod:`aligner.signature`) for the TMX header and XLSX info sheet; None: the
+    result's own (``result.meta["signature"]``, set by :func:`aligner.align`), if any."""
 
     def __post_init__(self) -> None:
         if self.min_band is not None:
@@ -94,8 +100,10 @@ class ExportOptions:
                 band_rank(self.min_band)
             except ValueError as exc:
                 raise ExportError(str(exc)) from None
-        self.src_lang = to_lang_code(self.src_lang)
-        self.tgt_lang = to_lang_code(self.tgt_lang)
+        try:
+            self.src_lang, self.tgt_lang = tmx_tag(self.src_lang), tmx_tag(self.tgt_lang)
+        except LanguageError as exc:
+            raise ExportError(str(exc)) from None
         if self.min_score is not None:
             try:
                 value = float(self.min_score)
@@ -149,44 +157,61 @@ class ExportStats:
     format: str = ""
 
 
+Documents = Iterable[tuple["AlignmentResult", str]]
+"""A stream of ``(result, doc_id)``: the documents of a corpus, consumed one at a time."""
+
+
+def peek(documents: Documents) -> tuple[Optional["AlignmentResult"], Documents]:
+    """The first document's result (None for no document) and all the documents, none consumed."""
+    docs = iter(documents)
+    first = next(docs, None)
+    return (None, iter(())) if first is None else (first[0], itertools.chain([first], docs))
+
+
+def corpus_signature(first: Optional["AlignmentResult"], options: ExportOptions) -> Optional[str]:
+    """The run signature of a corpus: ``options``' own, else the first document's (parts share their settings)."""
+    return options.signature or (first.meta.get("signature") if first is not None else None) or None
+
+
 class Exporter(Protocol):
-    """One output format: writes an alignment to an open text stream."""
+    """One output format: writes an alignment to an open stream (text, or binary when ``binary``)."""
 
     name: str
     suffixes: tuple[str, ...]
+    binary: bool
 
-    def write(self, result: "AlignmentResult", stream: TextIO, options: ExportOptions) -> ExportStats:
-        """Write ``result`` to ``stream`` (opened with ``newline=""``) and return what was written."""
+    def write(self, result: "AlignmentResult", stream: IO, options: ExportOptions) -> ExportStats:
+        """Write ``result`` to ``stream`` (text streams opened with ``newline=""``) and return what was written."""
         ...
 
 
-#: Registered exporters by lower-case file suffix (``".tmx"`` → exporter).
-EXPORTERS: dict[str, Exporter] = {}
+class CorpusExporter(Exporter, Protocol):
+    """An exporter that also writes a stream of documents into one file, each unit with its ``doc_id``."""
 
-
-def register(exporter: Exporter) -> Exporter:
-    """Register ``exporter`` under each of its suffixes; returns it."""
-    for suffix in exporter.suffixes:
-        EXPORTERS[suffix.lower()] = exporter
-    return exporter
+    def write_corpus(self, documents: Documents, stream: IO, options: ExportOptions) -> ExportStats:
+        """Write every document of ``documents`` to ``stream``, in order."""
+        ...
 
 
 def supported_suffixes() -> list[str]:
     """Sorted list of the file extensions an alignment can be written to."""
-    return sorted(EXPORTERS)
+    from .registry import EXPORTERS
+
+    return EXPORTERS.names()
 
 
 def exporter_for(path: Union[str, os.PathLike]) -> Exporter:
     """The exporter for ``path``'s extension (case-insensitive); ExportError when unknown."""
+    from .registry import EXPORTERS
+
     suffix = Path(path).suffix.lower()
-    try:
-        return EXPORTERS[suffix]
-    except KeyError:
+    if suffix not in EXPORTERS:
         shown = suffix or "no extension"
         raise ExportError(
             f"cannot write {os.fspath(path)}: unsupported output format ({shown}); "
             f"use one of {', '.join(supported_suffixes())}"
-        ) from None
+        )
+    return EXPORTERS.get(suffix)
 
 
 def sanitise(text: str) -> tuple[str, int]:
@@ -220,11 +245,6 @@ def _side_text(sentences: list, indexes: tuple[int, ...], side: str, clean: bool
         if text:
             parts.append(text)
     return " ".join(parts), removed
-
-
-def is_below(score: float, options: ExportOptions) -> bool:
-    """True when ``options.min_score`` is set and ``score`` is under it (NaN counts as under)."""
-    return options.min_score is not None and not (score >= options.min_score)
 
 
 def iter_rows(
@@ -290,10 +310,11 @@ def write_alignment(
     exporter = exporter_for(target)
     if options is None:
         options = ExportOptions(src_lang=result.src_lang or "id", tgt_lang=result.tgt_lang or "en")
+    if options.signature is None and result.meta.get("signature"):
+        options = dataclasses.replace(options, signature=str(result.meta["signature"]))
     check_output(target)
-    binary = getattr(exporter, "binary", False)  # e.g. .xlsx: written to a binary stream
     try:
-        with atomic_file(target, binary=binary) as stream:
+        with atomic_file(target, binary=exporter.binary) as stream:
             stats = exporter.write(result, stream, options)
     except OSError as exc:
         raise ExportError(f"cannot write {target}: {_reason(exc)}") from exc

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TextIO
 
 from ..align.base import Bead
-from .base import ExportOptions, ExportStats, format_score, iter_rows, register
+from .base import ExportOptions, ExportStats, format_score, iter_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..result import AlignmentResult
@@ -22,6 +22,7 @@ class BeadsExporter:
 
     name = "beads"
     suffixes: tuple[str, ...] = (".beads",)
+    binary = False
 
     def write(self, result: "AlignmentResult", stream: TextIO, options: ExportOptions) -> ExportStats:
         """Write one line per bead of ``result`` to ``stream``."""
@@ -32,4 +33,4 @@ class BeadsExporter:
         return stats
 
 
-register(BeadsExporter())
+BEADS = BeadsExporter()

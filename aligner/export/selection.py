@@ -81,6 +81,11 @@ def is_near_copy(src_text: str, tgt_text: str, threshold: float = NEAR_COPY_RATI
     return ratio(a, b) / 100.0 >= threshold
 
 
+def is_identical(src_text: str, tgt_text: str) -> bool:
+    """True when both sides are the same non-empty text (surrounding spaces aside): the ``identical`` flag."""
+    return bool(src_text.strip()) and src_text.strip() == tgt_text.strip()
+
+
 def flagged_share(sentences: Sequence["Sentence"], flag: str) -> float:
     """Share of the characters of ``sentences`` that are in sentences carrying ``flag`` (0 when empty)."""
     total = sum(len(s.text) for s in sentences)
@@ -103,7 +108,7 @@ def exclusion(
     applies wins, content reasons (identical, near-copy, wrong language, boilerplate) before the
     user's score, band and length limits.
     """
-    same = src_text.strip() == tgt_text.strip()
+    same = src_text.strip() == tgt_text.strip()  # both empty too: ``iter_rows(texts=False)`` builds no text
     if same and not options.keep_identical:
         return IDENTICAL
     if not same and not options.keep_copies and is_near_copy(src_text, tgt_text):  # kept identical: not a copy

@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 from datetime import datetime, timezone
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Iterable, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
@@ -17,10 +16,14 @@ from .base import (
     Row,
     format_indexes,
     format_score,
+    Documents,
+    corpus_signature,
     iter_rows,
-    register,
+    peek,
     sanitise,
 )
+from .duplicates import merge_duplicates
+from .selection import IDENTICAL, is_identical
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..result import AlignmentResult
@@ -57,7 +60,8 @@ def tmx_date(when: datetime | None = None) -> str:
     return when.strftime(DATE_FORMAT)
 
 
-def _header(result: "AlignmentResult", options: ExportOptions) -> str:
+def _header(model: str, options: ExportOptions) -> str:
+    """The XML declaration, ``<header>`` (with model, signature and doc props when known) and ``<body>``."""
     attrs = {
         "creationtool": options.tool_name,
         "creationtoolversion": options.tool_version,
@@ -70,8 +74,10 @@ def _header(result: "AlignmentResult", options: ExportOptions) -> str:
     }
     attr_text = " ".join(f"{k}={_attr(v)}" for k, v in attrs.items())
     props = ""
-    if result.model:
-        props += _prop("model", result.model, "    ")
+    if model:
+        props += _prop("model", model, "    ")
+    if options.signature:
+        props += _prop("signature", options.signature, "    ")
     if options.doc_id:
         props += _prop("doc", options.doc_id, "    ")
     head = (
@@ -110,8 +116,8 @@ def pair_flags(result: "AlignmentResult", row: Row) -> str:
         flags |= set(result.tgt_sentences[j].flags)
     if max(len(row.src_text), len(row.tgt_text)) > LONG_SEGMENT:
         flags.add("long-segment")
-    if row.src_text.strip() and row.src_text.strip() == row.tgt_text.strip():
-        flags.add("identical")
+    if is_identical(row.src_text, row.tgt_text):
+        flags.add(IDENTICAL)
     return ",".join(sorted(flags))
 
 
@@ -132,17 +138,16 @@ def _props(row: Row, options: ExportOptions, result: "AlignmentResult | None" = 
     return props
 
 
-def write_units(stream: TextIO, units: list[tuple[str, str, dict[str, str]]], options: ExportOptions,
+def write_units(stream: TextIO, units: Iterable[tuple[str, str, dict[str, str]]], options: ExportOptions,
                 model: str = "") -> int:
     """Write a whole TMX of ``(src_text, tgt_text, props)`` units; returns how many were written."""
-    from ..result import AlignmentResult
-
-    stream.write(_header(AlignmentResult([], [], [], model=model), options))
-    for number, (src, tgt, props) in enumerate(units, start=1):
-        tuid = f"{options.doc_id}:{number}" if options.doc_id else str(number)
+    stream.write(_header(model, options))
+    count = 0
+    for count, (src, tgt, props) in enumerate(units, start=1):
+        tuid = f"{options.doc_id}:{count}" if options.doc_id else str(count)
         stream.write(unit_xml(src, tgt, props, tuid, options))
     stream.write("  </body>\n</tmx>\n")
-    return len(units)
+    return count
 
 
 class TmxExporter:
@@ -154,55 +159,53 @@ class TmxExporter:
     ``x-aligner-score``, ``x-aligner-band`` (``aligner.bands``), ``x-aligner-bead``,
     ``x-aligner-src-idx``, ``x-aligner-tgt-idx`` (0-based sentence indexes), ``x-aligner-flags``
     (sentence flags, ``long-segment``, ``identical``; only when any), ``x-aligner-doc`` with a doc
-    id, and ``x-aligner-count`` when identical pairs were merged into one ``<tu>``.
+    id, and ``x-aligner-count`` when identical pairs were merged into one ``<tu>``. The header
+    names the model and the run signature (``x-aligner-signature``).
     """
 
     name = "tmx"
     suffixes: tuple[str, ...] = (".tmx",)
+    binary = False
 
     def write(self, result: "AlignmentResult", stream: TextIO, options: ExportOptions) -> ExportStats:
         """Stream the TMX document for ``result`` to ``stream``."""
         stats = ExportStats(format=self.name)
-        units = _units(result, options, stats)
-        stream.write(_header(result, options))
-        for row, count in units:
-            stats.rows_written += 1
-            stream.write(_tu_xml(row, stats.rows_written, options, result, count))
+        stream.write(_header(result.model, options))
+        self._write_units(result, stream, options, stats)
         stream.write("  </body>\n</tmx>\n")
         return stats
 
+    def write_corpus(self, documents: Documents, stream: TextIO, options: ExportOptions) -> ExportStats:
+        """Stream many documents into one TMX: each ``(result, doc_id)`` adds its ``<tu>``\\ s with
+        ``tuid`` ``doc_id:n`` and an ``x-aligner-doc`` prop, as a single-document export with
+        ``doc_id`` would. The header names the first document's model (and signature, unless
+        ``options`` has one); the documents are consumed one at a time."""
+        stats = ExportStats(format=self.name)
+        first, documents = peek(documents)
+        header_options = dataclasses.replace(options, doc_id=None, signature=corpus_signature(first, options))
+        stream.write(_header(first.model if first is not None else "", header_options))
+        for result, doc_id in documents:
+            self._write_units(result, stream, dataclasses.replace(options, doc_id=doc_id), stats)
+        stream.write("  </body>\n</tmx>\n")
+        return stats
 
-register(TmxExporter())
-
-
-def _units(result: "AlignmentResult", options: ExportOptions, stats: ExportStats) -> list[tuple[object, int]]:
-    """The aligned rows that become ``<tu>``s, in document order, with duplicate pairs merged and counted."""
-    units: dict[object, list] = {}  # (src, tgt) -> [first row, count]
-    for n, row in enumerate(iter_rows(result, options, stats)):
-        if row.status != ALIGNED:
-            continue
-        key = (row.src_text, row.tgt_text) if options.merge_duplicates else n
-        if key in units:
-            units[key][1] += 1
-            stats.duplicates_merged += 1
-        else:
-            units[key] = [row, 1]
-    return [(row, count) for row, count in units.values()]
-
-
-def write_tmx_corpus(
-    documents: "Iterable[tuple[AlignmentResult, str]]", stream: TextIO, options: ExportOptions, model: str = ""
-) -> ExportStats:
-    """Stream many documents into one TMX: each ``(result, doc_id)`` adds its ``<tu>``\\ s with
-    ``tuid`` ``doc_id:n`` and an ``x-aligner-doc`` prop, as a single-document export with
-    ``doc_id`` would. ``model`` goes in the header; the documents are consumed one at a time."""
-    stats = ExportStats(format="tmx")
-    stream.write(_header(SimpleNamespace(model=model), dataclasses.replace(options, doc_id=None)))  # type: ignore[arg-type]
-    for result, doc_id in documents:
-        doc_options = dataclasses.replace(options, doc_id=doc_id)
-        units = _units(result, doc_options, stats)  # duplicates merged within a document
+    @staticmethod
+    def _write_units(result: "AlignmentResult", stream: TextIO, options: ExportOptions, stats: ExportStats) -> None:
+        """The ``<tu>``\\ s of one document, duplicates merged within it, numbered from 1."""
+        units = _units(result, options, stats)
         for number, (row, count) in enumerate(units, start=1):
-            stream.write(_tu_xml(row, number, doc_options, result, count))
+            stream.write(_tu_xml(row, number, options, result, count))
         stats.rows_written += len(units)
-    stream.write("  </body>\n</tmx>\n")
-    return stats
+
+
+TMX = TmxExporter()
+
+
+def _units(result: "AlignmentResult", options: ExportOptions, stats: ExportStats) -> list[tuple[Row, int]]:
+    """The aligned rows that become ``<tu>``s, in document order, with duplicate pairs merged and counted."""
+    aligned = [row for row in iter_rows(result, options, stats) if row.status == ALIGNED]
+    units = merge_duplicates(aligned, key=lambda row: (row.src_text, row.tgt_text), merge=options.merge_duplicates)
+    merged = len(aligned) - len(units)
+    stats.duplicates_merged += merged
+    stats.pairs_written -= merged  # the <tu>s the file holds, as documented
+    return units

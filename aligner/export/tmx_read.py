@@ -17,13 +17,12 @@ BASE_COLUMNS = ["src_text", "tgt_text", "score", "bead", "src_lang", "tgt_lang",
 
 
 def _seg_text(seg) -> str:
-    """Text of a ``<seg>``, inline markup (``<bpt>``, ``<ph>``...) dropped but its tail kept."""
-    from lxml import etree
-
+    """Text of a ``<seg>`` (or a ``<hi>``/``<sub>`` in it): inline codes (``<bpt>``, ``<ph>``...) dropped
+    with their native code but their tail kept, ``<hi>``/``<sub>`` read the same way at any depth."""
     parts = [seg.text or ""]
     for child in seg:
         if child.tag in ("hi", "sub"):
-            parts.append(etree.tostring(child, method="text", encoding="unicode", with_tail=False))
+            parts.append(_seg_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from ..bands import band
 from .cells import EXCEL_CELL_LIMIT
-from .base import ALIGNED, LONG_SEGMENT, POLICY_STATUSES, ExportOptions, ExportStats, format_indexes, iter_rows, register
+from .base import ALIGNED, LONG_SEGMENT, POLICY_STATUSES, ExportOptions, ExportStats, format_indexes, iter_rows
 from .tmx import pair_flags
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -116,6 +116,7 @@ class XlsxExporter:
         for key, value in (("src_lang", options.src_lang), ("tgt_lang", options.tgt_lang),
                            ("doc", options.doc_id or ""), ("model", result.model or ""),
                            ("tool", f"{options.tool_name} {options.tool_version}"),
+                           ("signature", options.signature or ""),
                            ("long_segment_chars", str(LONG_SEGMENT))):
             info.append([key, value])
             as_text(info[info.max_row])
@@ -123,4 +124,4 @@ class XlsxExporter:
         return stats
 
 
-register(XlsxExporter())
+XLSX = XlsxExporter()

@@ -1,25 +1,16 @@
-"""The reader interface (file in, decoded text out) and the split of text into paragraphs."""
+"""What every reader shares: line spans, the split of text into paragraphs, quieting parsers' loggers."""
 from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import re
-from typing import TYPE_CHECKING, Iterator, Protocol
+from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:  # imported lazily below: aligner.segment imports this package
     from aligner.segment.base import Paragraph
 
 # The line boundaries of str.splitlines(): CRLF, LF, CR and the rarer Unicode separators.
 LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-
-
-class Reader(Protocol):
-    """Reads one document file and returns its decoded text (one reader per format)."""
-
-    def read(self, path: str | os.PathLike[str]) -> str:
-        """Return the decoded text of ``path``; raise ``aligner.errors.InputError`` if unusable."""
-        ...
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:

@@ -8,45 +8,23 @@ from typing import Callable, Optional
 
 from aligner.errors import InputError
 from aligner.read.limits import ReadLimits
+from aligner.registry import Registry
 
 log = logging.getLogger(__name__)
 
 ReadFunction = Callable[[Path, Optional[str], ReadLimits], str]
-"""``(path, encoding, limits) -> text``: decoded text with one paragraph per line."""
+"""``(path, encoding, limits) -> text``: decoded text with one paragraph per line (binary formats
+such as DOCX and PDF take ``encoding`` and ignore it)."""
 
 
-def _text(path: Path, encoding: Optional[str], limits: ReadLimits) -> str:
-    from aligner.read.text import read_text
-
-    return read_text(path, encoding, limits)
-
-
-def _markdown(path: Path, encoding: Optional[str], limits: ReadLimits) -> str:
-    from aligner.read.markdown import read_markdown
-
-    return read_markdown(path, encoding, limits)
-
-
-def _html(path: Path, encoding: Optional[str], limits: ReadLimits) -> str:
-    from aligner.read.html import read_html
-
-    return read_html(path, encoding, limits)
-
-
-def _docx(path: Path, encoding: Optional[str], limits: ReadLimits) -> str:
-    from aligner.read.docx import read_docx
-
-    return read_docx(path, limits)
-
-
-def _pdf(path: Path, encoding: Optional[str], limits: ReadLimits) -> str:
-    from aligner.read.pdf import read_pdf
-
-    return read_pdf(path, limits)
-
-
-READERS: dict[str, ReadFunction] = {"text": _text, "html": _html, "docx": _docx, "pdf": _pdf, "markdown": _markdown}
-"""Format name → reader; readers import their libraries on first use."""
+READERS: Registry = Registry("input format", {
+    "text": "aligner.read.text:read_text",
+    "markdown": "aligner.read.markdown:read_markdown",
+    "html": "aligner.read.html:read_html",
+    "docx": "aligner.read.docx:read_docx",
+    "pdf": "aligner.read.pdf:read_pdf",
+}, error=InputError)
+"""Format name → its :data:`ReadFunction`, imported on first use (readers load their libraries lazily)."""
 
 SUFFIXES: dict[str, str] = {
     ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
@@ -88,4 +66,4 @@ def read_document(
     """
     fmt = format_of(path, input_format)
     log.debug("reading %s as %s", path, fmt)
-    return READERS[fmt](Path(path), encoding, ReadLimits.from_chars(max_chars))
+    return READERS.get(fmt)(Path(path), encoding, ReadLimits.from_chars(max_chars))

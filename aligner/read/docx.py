@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Optional
 
 from aligner.errors import InputError
-from aligner.read.limits import DOCX_BYTES_PER_CHAR, ReadLimits
-from aligner.read.text import _read_bytes
+from aligner.read.limits import ReadLimits
+from aligner.read.text import read_binary
 
 if TYPE_CHECKING:
     from docx.table import Table
@@ -43,16 +43,16 @@ def _block_texts(container) -> Iterator[str]:
             yield block.text
 
 
-def read_docx(path: str | os.PathLike[str], limits: Optional[ReadLimits] = None) -> str:
+def read_docx(path: str | os.PathLike[str], encoding: Optional[str] = None,
+              limits: Optional[ReadLimits] = None) -> str:
     """Read a .docx file and return its text, one paragraph (or table-cell paragraph) per line.
 
     Before parsing, the archive's uncompressed size and body paragraph count are checked against
-    ``limits`` (a zip bomb is refused in a fraction of a second, without expanding it)."""
+    ``limits`` (a zip bomb is refused in a fraction of a second, without expanding it). ``encoding``
+    is ignored: the format declares its own."""
     p = Path(path)
     limits = limits or ReadLimits()
-    data = _read_bytes(p, limits, DOCX_BYTES_PER_CHAR)
-    if not data:
-        raise InputError(f"{p}: file is empty")
+    data = read_binary(p, limits)
     limits.check_docx(p, io.BytesIO(data))
     try:
         import docx
@@ -68,11 +68,3 @@ def read_docx(path: str | os.PathLike[str], limits: Optional[ReadLimits] = None)
     limits.check_chars(p, sum(len(line) + 1 for line in lines))
     log.debug("read %s: %d paragraphs", p, len(lines))
     return "\n".join(lines) + "\n"
-
-
-class DocxReader:
-    """The ``Reader`` for Word documents."""
-
-    def read(self, path: str | os.PathLike[str]) -> str:
-        """Return the text of ``path`` (see ``read_docx``)."""
-        return read_docx(path)

@@ -112,14 +112,3 @@ def read_html(path: str | os.PathLike[str], encoding: Optional[str] = None, limi
         raise InputError(f"{p}: no main text found in this HTML page")
     log.debug("read %s: %d characters of main text", p, len(text))
     return text
-
-
-class HtmlReader:
-    """The ``Reader`` for HTML pages."""
-
-    def __init__(self, encoding: Optional[str] = None) -> None:
-        self.encoding = encoding
-
-    def read(self, path: str | os.PathLike[str]) -> str:
-        """Return the main text of ``path`` (see ``read_html``)."""
-        return read_html(path, self.encoding)

@@ -19,8 +19,8 @@ from typing import Optional
 
 from aligner.errors import InputError
 from aligner.read.base import quiet_logger
-from aligner.read.limits import DOCX_BYTES_PER_CHAR, ReadLimits
-from aligner.read.text import _read_bytes
+from aligner.read.limits import ReadLimits
+from aligner.read.text import read_binary
 
 log = logging.getLogger(__name__)
 
@@ -70,15 +70,15 @@ def join_lines(pages: list[list[str]]) -> list[str]:
     return paragraphs
 
 
-def read_pdf(path: str | os.PathLike[str], limits: Optional[ReadLimits] = None) -> str:
+def read_pdf(path: str | os.PathLike[str], encoding: Optional[str] = None,
+             limits: Optional[ReadLimits] = None) -> str:
     """Read a PDF file and return its text, one re-joined paragraph per line; warns that order may differ.
 
-    Pages and extracted characters are checked against ``limits`` as the pages are read."""
+    Pages and extracted characters are checked against ``limits`` as the pages are read. ``encoding``
+    is ignored: the format declares its own."""
     p = Path(path)
     limits = limits or ReadLimits()
-    data = _read_bytes(p, limits, DOCX_BYTES_PER_CHAR)
-    if not data:
-        raise InputError(f"{p}: file is empty")
+    data = read_binary(p, limits)
     try:
         import pypdf
 
@@ -102,11 +102,3 @@ def read_pdf(path: str | os.PathLike[str], limits: Optional[ReadLimits] = None) 
         raise InputError(f"{p}: no extractable text in this PDF (a scanned image? run OCR first)")
     log.warning("%s: PDF layout may reorder text (columns, headers, footnotes); check the alignment", p)
     return "\n".join(paragraphs) + "\n"
-
-
-class PdfReader:
-    """The ``Reader`` for PDF files."""
-
-    def read(self, path: str | os.PathLike[str]) -> str:
-        """Return the text of ``path`` (see ``read_pdf``)."""
-        return read_pdf(path)

@@ -20,7 +20,7 @@ import unicodedata
 from pathlib import Path
 
 from aligner.errors import InputError
-from aligner.read.limits import BYTES_PER_CHAR, ReadLimits
+from aligner.read.limits import BYTES_PER_CHAR, DOCX_BYTES_PER_CHAR, ReadLimits
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,14 @@ def _control_share(text: str) -> float:
         1 for ch in text if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) == "Cc"
     )
     return controls / len(text) if text else 0.0
+
+
+def read_binary(path: Path, limits: ReadLimits) -> bytes:
+    """The bytes of a binary document (DOCX, PDF), size-checked against ``limits``; InputError when empty."""
+    data = _read_bytes(path, limits, DOCX_BYTES_PER_CHAR)
+    if not data:
+        raise InputError(f"{path}: file is empty")
+    return data
 
 
 def _read_bytes(path: Path, limits: ReadLimits | None = None, per_char: int = BYTES_PER_CHAR) -> bytes:
@@ -121,14 +129,3 @@ def read_text(path: str | os.PathLike[str], encoding: str | None = None, limits:
         raise InputError(f"{p}: looks like a binary file, not text")
     log.debug("read %s: %d characters", p, len(text))
     return text
-
-
-class TextReader:
-    """The ``Reader`` for plain-text files (``.txt`` and anything read as text)."""
-
-    def __init__(self, encoding: str | None = None) -> None:
-        self.encoding = encoding
-
-    def read(self, path: str | os.PathLike[str]) -> str:
-        """Return the decoded text of ``path`` (see ``read_text``)."""
-        return read_text(path, self.encoding)

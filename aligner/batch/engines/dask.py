@@ -13,7 +13,7 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional
 
 from distributed import Client, LocalCluster, as_completed, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
@@ -22,7 +22,7 @@ from ...embed.base import Embedder
 from ..discover import DocPair
 from ..job import DocOutcome, JobSettings, run_chunk
 from ..store import PartStore
-from . import OnDone
+from . import EngineWork, OnDone
 
 log = logging.getLogger(__name__)
 
@@ -63,27 +63,18 @@ def dask_chunk(chunk: list[DocPair], settings: JobSettings, outdir: str, plugin_
     return run_chunk(chunk, settings, embedder, PartStore(Path(outdir)))
 
 
-def run_dask(
-    chunks: Sequence[list[DocPair]],
-    settings: JobSettings,
-    loader: Callable[[], Embedder],
-    outdir: Path,
-    workers: int,
-    on_done: OnDone,
-    scheduler: Optional[str] = None,
-    dashboard: bool = False,
-) -> None:
-    """Run every chunk on a Dask cluster (``scheduler`` address, or a new LocalCluster on loopback,
-    with a dashboard on ``127.0.0.1`` when ``dashboard``)."""
-    if not chunks:
+def run_dask(work: EngineWork, on_done: OnDone, scheduler: Optional[str] = None, dashboard: bool = False) -> None:
+    """Run every chunk on a Dask cluster (``scheduler`` address, or a new LocalCluster of
+    ``work.workers`` processes on loopback, with a dashboard on ``127.0.0.1`` when ``dashboard``)."""
+    if not work.chunks:
         return
-    plugin = EmbedderPlugin(loader)
+    plugin = EmbedderPlugin(work.loader)
     cluster = None
     environ = dict(os.environ)  # a LocalCluster's nannies set OMP_NUM_THREADS=1 etc. in this process
     if scheduler:
         client = Client(scheduler)
     else:
-        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True, host=LOOPBACK,
+        cluster = LocalCluster(n_workers=max(1, work.workers), threads_per_worker=1, processes=True, host=LOOPBACK,
                                dashboard_address=f"{LOOPBACK}:0" if dashboard else None,
                                worker_dashboard_address=None)
         client = Client(cluster)
@@ -91,7 +82,7 @@ def run_dask(
             log.warning("Dask dashboard (this machine only): %s", cluster.dashboard_link)
     try:
         client.register_plugin(plugin, name=plugin.name)
-        futures = client.map(dask_chunk, list(chunks), settings=settings, outdir=str(outdir),
+        futures = client.map(dask_chunk, list(work.chunks), settings=work.settings, outdir=str(work.outdir),
                              plugin_name=plugin.name, pure=False)
         for fut in as_completed(futures):
             on_done(fut.result())

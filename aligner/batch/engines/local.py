@@ -6,14 +6,14 @@ import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional
 
 from ...embed.base import Embedder
 from ..discover import DocPair
 from ..job import DocOutcome, JobSettings, run_chunk
 from ..lifeline import die_with_parent
 from ..store import PartStore
-from . import OnDone
+from . import EngineWork, OnDone
 
 log = logging.getLogger(__name__)
 
@@ -37,29 +37,22 @@ def _run_in_worker(chunk: list[DocPair]) -> list[DocOutcome]:
     return run_chunk(chunk, _WorkerState.settings, _WorkerState.embedder, _WorkerState.store)
 
 
-def run_local(
-    chunks: Sequence[list[DocPair]],
-    settings: JobSettings,
-    loader: Callable[[], Embedder],
-    outdir: Path,
-    workers: int,
-    on_done: OnDone,
-) -> None:
-    """Run every chunk; ``workers <= 1`` runs in this process, else in ``workers`` spawned
+def run_local(work: EngineWork, on_done: OnDone) -> None:
+    """Run every chunk; ``work.workers <= 1`` runs in this process, else in that many spawned
     processes (spawn: safe with torch's thread pools) that die with this one, even on SIGKILL
-    (:mod:`aligner.batch.lifeline`). ``loader`` must be picklable."""
+    (:mod:`aligner.batch.lifeline`). ``work.loader`` must be picklable."""
+    chunks, loader, workers = work.chunks, work.loader, work.workers
     if not chunks:
         return
-    store = PartStore(outdir)
     if workers <= 1 or len(chunks) == 1:
-        embedder = loader()
+        embedder, store = loader(), PartStore(work.outdir)
         for chunk in chunks:
-            on_done(run_chunk(chunk, settings, embedder, store))
+            on_done(run_chunk(chunk, work.settings, embedder, store))
         return
     ctx = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(
         max_workers=min(workers, len(chunks)), mp_context=ctx,
-        initializer=_init_worker, initargs=(loader, settings, Path(outdir), os.getpid()),
+        initializer=_init_worker, initargs=(loader, work.settings, Path(work.outdir), os.getpid()),
     )
     try:
         pending: set[Future] = {pool.submit(_run_in_worker, chunk) for chunk in chunks}
