@@ -50,7 +50,7 @@ def _assets() -> dict[str, bytes]:
 
 def make_app(workspace: Workspace) -> bottle.Bottle:
     """The routes, relative to ``/<token>/`` (the gate strips it)."""
-    app = bottle.Bottle(catchall=False, autojson=False)
+    app = bottle.Bottle()
     assets = _assets()
 
     def asset(name: str):
