@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 ASSETS = {"index.html": "text/html; charset=utf-8", "editor.js": "text/javascript; charset=utf-8",
-          "editor.css": "text/css; charset=utf-8"}
+          "editor.css": "text/css; charset=utf-8", "favicon.svg": "image/svg+xml"}
 SECURITY_HEADERS = [
     ("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
                                 " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
