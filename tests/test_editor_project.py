@@ -124,9 +124,20 @@ def test_csv_maps_back_to_the_same_beads(aligned):
     assert {b.status for b in state.beads} == {"auto"}
 
 
-def test_tmx_maps_pairs_back_by_text(aligned):
+@pytest.mark.parametrize("foreign", [False, True], ids=["ours", "another-tools"])
+def test_tmx_maps_pairs_back_by_indexes_or_text(aligned, tmp_path, foreign):
+    from lxml import etree
+
     result, folder = aligned
-    state, report = import_previous(folder / "prev.tmx", result.src_sentences, result.tgt_sentences)
+    path = folder / "prev.tmx"
+    if foreign:  # no x-aligner props: found by text alone
+        tree = etree.parse(str(path))
+        for prop in tree.iter("prop"):
+            prop.getparent().remove(prop)
+        path = tmp_path / "foreign.tmx"
+        tree.write(str(path), encoding="utf-8", xml_declaration=True)
+        assert b"x-aligner-src-idx" not in path.read_bytes()
+    state, report = import_previous(path, result.src_sentences, result.tgt_sentences)
     written = {(b.src, b.tgt) for b in result.beads if b.is_pair}
     placed = {(b.src, b.tgt) for b in state.beads if b.is_pair}
     assert report.placed == report.rows > 10

@@ -1,7 +1,8 @@
 """``aligner edit --from``: a previous alignment of the same texts back to beads.
 
-A CSV/TSV written by ``aligner align`` names its sentences (``src_idx``/``tgt_idx``); a TMX only
-has texts, found again as runs of consecutive sentences, in document order; a reviewed XLSX sheet
+A CSV/TSV written by ``aligner align`` names its sentences (``src_idx``/``tgt_idx``), and so does
+our TMX (``x-aligner-src-idx`` props); another tool's TMX only has texts, found again as runs of
+consecutive sentences, in document order; a reviewed XLSX sheet
 has both, and its ``keep`` column becomes decisions: yes → confirmed, no → "not a translation"
 (the row's sentences are rejected), blank → undecided. A row whose indexes do not match its texts
 is looked up by text; rows that cannot be placed (edited texts, crossing or overlapping another
@@ -82,7 +83,8 @@ def read_rows(path: Path) -> list[Row]:
         from ..export.tmx_read import read_tmx
 
         frame = read_tmx(path)
-        return [Row(r.src_text, r.tgt_text, score=_score(r.score)) for r in frame.itertuples()]
+        return [Row(r["src_text"], r["tgt_text"], _indexes(r.get("src_idx", "x")), _indexes(r.get("tgt_idx", "x")),
+                    _score(r["score"])) for r in frame.to_dict("records")]
     if suffix == ".xlsx":
         from ..review import YES, read_review
 
