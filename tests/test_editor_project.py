@@ -22,6 +22,10 @@ def three() -> edits.EditState:
     return edits.new_state(3, 3, [EditBead((i,), (i,), 0.5 + i / 10) for i in range(3)])
 
 
+def new() -> Project:
+    return Project(IDENT, three())
+
+
 def test_project_round_trips_with_history(tmp_path):
     state = edits.link(edits.confirm(three(), BeadRef((0,), (0,))), [1, 2], [1])
     path = tmp_path / "out.align.json"
@@ -40,7 +44,7 @@ def test_project_path_is_beside_the_output(tmp_path):
 def test_reopening_resumes_and_other_texts_are_refused_with_a_way_out(tmp_path):
     path = tmp_path / "p.align.json"
     made = []
-    project, resumed = open_project(path, IDENT, lambda: made.append(1) or three())
+    project, resumed = open_project(path, IDENT, lambda: made.append(1) or Project(IDENT, three()))
     assert not resumed and made == [1]
     store = ProjectStore(path, project)
     store.update(0, lambda s: edits.confirm(s, BeadRef((1,), (1,))))
@@ -48,11 +52,11 @@ def test_reopening_resumes_and_other_texts_are_refused_with_a_way_out(tmp_path):
     assert resumed and again.revision == 1 and again.state.beads[1].status == CONFIRMED
     other = Identity(text_sha256("a changed"), IDENT.tgt_sha256, 3, 3, IDENT.settings)
     with pytest.raises(ProjectError, match=r"source text changed; rerun with --fresh") as info:
-        open_project(path, other, three)
+        open_project(path, other, new)
     assert "\n" not in str(info.value)
     with pytest.raises(ProjectError, match="other settings \\(segmented\\)"):
-        open_project(path, Identity(IDENT.src_sha256, IDENT.tgt_sha256, 3, 3, {**IDENT.settings, "segmented": True}), three)
-    fresh, resumed = open_project(path, other, three, fresh=True)
+        open_project(path, Identity(IDENT.src_sha256, IDENT.tgt_sha256, 3, 3, {**IDENT.settings, "segmented": True}), new)
+    fresh, resumed = open_project(path, other, new, fresh=True)
     assert not resumed and fresh.revision == 0
     assert read_project(path.with_name("p.align.json.bak")).revision == 1  # the old project is kept
 
@@ -64,12 +68,12 @@ def test_damaged_project_file_is_a_one_line_error(tmp_path):
         read_project(path)
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(ProjectError, match="cannot read the project file"):
-        open_project(path, IDENT, three)
+        open_project(path, IDENT, new)
 
 
 def test_concurrent_writers_last_write_wins_and_the_stale_one_is_told(tmp_path):
     path = tmp_path / "p.align.json"
-    project, _ = open_project(path, IDENT, three)
+    project, _ = open_project(path, IDENT, new)
     tab_a, tab_b = ProjectStore(path, project), ProjectStore(path, project)  # e.g. two servers on one file
     first = tab_a.update(0, lambda s: edits.confirm(s, BeadRef((0,), (0,))))
     assert not first.conflict and first.project.revision == 1
@@ -85,7 +89,7 @@ def test_concurrent_writers_last_write_wins_and_the_stale_one_is_told(tmp_path):
 
 def test_a_write_killed_midway_leaves_the_previous_project(tmp_path, monkeypatch):
     path = tmp_path / "p.align.json"
-    project, _ = open_project(path, IDENT, three)
+    project, _ = open_project(path, IDENT, new)
     store = ProjectStore(path, project)
 
     def boom(*args, **kwargs):
@@ -201,3 +205,18 @@ def test_open_workspace_from_previous_needs_no_model(aligned, sample_paths, tmp_
     assert len(state["src"]) == len(result.src_sentences) and state["revision"] == 0
     with pytest.raises(Exception, match="resume it without --from"):
         open_workspace(inputs, ExportOptions())
+
+
+def test_resuming_needs_neither_splitting_nor_the_model(aligned, sample_paths, tmp_path, monkeypatch):
+    from aligner.editor.realign import Texts
+
+    result, folder = aligned
+    src, tgt = sample_paths
+    inputs = EditorInputs(src, tgt, tmp_path / "out.tmx", src.read_text(encoding="utf-8"), tgt.read_text(encoding="utf-8"),
+                          previous=folder / "prev.csv", model=str(tmp_path / "no-such-model"))
+    first, _ = open_workspace(inputs, ExportOptions())
+    monkeypatch.setattr(Texts, "split", lambda self: pytest.fail("a resumed project must not split the texts again"))
+    inputs.previous = None
+    again, opened = open_workspace(inputs, ExportOptions())
+    assert opened.startswith("resumed") and again.src_sentences == first.src_sentences == result.src_sentences
+    assert again.tgt_sentences == result.tgt_sentences

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ..errors import AlignerError
-from .edits import EditState, new_state
-from .project import Identity, ProjectStore, open_project, project_path, text_sha256
+from .edits import EditBead, new_state
+from .project import Identity, Project, ProjectStore, open_project, project_path, text_sha256
 from .realign import Realigner, Texts
 from .workspace import Workspace
 
@@ -47,33 +47,38 @@ class EditorInputs:
 
 
 def open_workspace(inputs: EditorInputs, export_options: Any) -> tuple[Workspace, str]:
-    """The workspace for these inputs and a line saying how it was opened (resumed, imported, aligned)."""
+    """The workspace for these inputs and a line saying how it was opened (resumed, imported, aligned).
+    A resumed project brings its sentences: neither splitting nor the model runs."""
     texts = Texts(inputs.src_text, inputs.tgt_text, inputs.src_lang, inputs.tgt_lang, inputs.segmented)
-    src, tgt = texts.split()
-    if not src or not tgt:
-        raise AlignerError(f"{inputs.src_path if not src else inputs.tgt_path}: no sentence to align")
     realigner = Realigner(texts, model=inputs.embedder(), config=inputs.config)
-    identity = Identity(text_sha256(inputs.src_text), text_sha256(inputs.tgt_text), len(src), len(tgt),
-                        {"src_lang": inputs.src_lang, "tgt_lang": inputs.tgt_lang, "segmented": inputs.segmented})
+    settings = {"src_lang": inputs.src_lang, "tgt_lang": inputs.tgt_lang, "segmented": inputs.segmented}
+    hashes = (text_sha256(inputs.src_text), text_sha256(inputs.tgt_text))
     path = project_path(inputs.output)
     if inputs.previous is not None and path.exists() and not inputs.fresh:
         raise AlignerError(f"{path} exists: resume it without --from, or add --fresh to start again from {inputs.previous}")
     how = []
 
-    def make() -> EditState:
+    def make() -> Project:
+        src, tgt = texts.split()
+        if not src or not tgt:
+            raise AlignerError(f"{inputs.src_path if not src else inputs.tgt_path}: no sentence to align")
         if inputs.previous is not None:
             from .importers import import_previous
 
             state, report = import_previous(inputs.previous, src, tgt)
             how.append(report.summary(inputs.previous))
-            return state
-        beads = realigner.align()
-        how.append(f"aligned {len(src)} + {len(tgt)} sentences")
-        from .edits import EditBead
+        else:
+            beads = realigner.align()
+            how.append(f"aligned {len(src)} + {len(tgt)} sentences")
+            state = new_state(len(src), len(tgt), [EditBead(s, t, score) for s, t, score in beads])
+        return Project(Identity(*hashes, len(src), len(tgt), settings), state, 0, tuple(src), tuple(tgt))
 
-        return new_state(len(src), len(tgt), [EditBead(s, t, score) for s, t, score in beads])
-
-    project, resumed = open_project(path, identity, make, fresh=inputs.fresh)
+    project, resumed = open_project(path, Identity(*hashes, settings=settings), make, fresh=inputs.fresh)
+    src, tgt = list(project.src_sentences), list(project.tgt_sentences)
+    if not src:  # a project file without its sentences: split again, and check they are the same
+        src, tgt = texts.split()
+        if (len(src), len(tgt)) != (project.identity.n_src, project.identity.n_tgt):
+            raise AlignerError(f"{path}: the texts split into other sentences; rerun with --fresh to start afresh")
     opened = (f"resumed {path} (revision {project.revision})" if resumed else f"{path}: new project, " + "; ".join(how))
     workspace = Workspace(ProjectStore(path, project), src, tgt, realigner, inputs.output, export_options,
                           inputs=[inputs.src_path, inputs.tgt_path], title=f"{inputs.src_path.name} ↔ {inputs.tgt_path.name}")

@@ -1,7 +1,7 @@
 """The project file ``OUT.align.json``: what the reviewer did, saved atomically at every edit.
 
 It holds the SHA-256 of both decoded texts and the splitting settings (a project only reopens on
-the same sentences), the beads with their statuses and scores, the undo history and a revision
+the same texts), the sentences as they were split (so that reopening needs no splitting), the beads with their statuses and scores, the undo history and a revision
 number. Each write says which revision it was based on: the last write wins, but a write based on
 an older revision than the file's is reported as a conflict so that the page can say so (no edit
 is lost silently), and a server that finds the file newer than its copy (another server on the same
@@ -19,6 +19,7 @@ from typing import Callable, Optional
 
 from ..errors import AlignerError
 from ..export.atomic import atomic_file
+from ..segment.base import Sentence
 from .edits import Change, EditBead, EditState, new_state
 
 FORMAT = "aligner-edit"
@@ -47,8 +48,9 @@ class Identity:
 
     src_sha256: str
     tgt_sha256: str
-    n_src: int
-    n_tgt: int
+    n_src: Optional[int] = None
+    n_tgt: Optional[int] = None
+    """Sentence counts (None: not split yet, not compared)."""
     settings: dict = field(default_factory=dict)
 
     def mismatch(self, other: "Identity") -> Optional[str]:
@@ -60,18 +62,20 @@ class Identity:
         changed = sorted(k for k in set(self.settings) | set(other.settings) if self.settings.get(k) != other.settings.get(k))
         if changed:
             return f"it was made with other settings ({', '.join(changed)})"
-        if (self.n_src, self.n_tgt) != (other.n_src, other.n_tgt):
+        if None not in (self.n_src, other.n_src) and (self.n_src, self.n_tgt) != (other.n_src, other.n_tgt):
             return "the texts split into other sentences"
         return None
 
 
 @dataclass(frozen=True)
 class Project:
-    """A project as saved: identity, state and revision."""
+    """A project as saved: identity, state, revision and the sentences of both sides."""
 
     identity: Identity
     state: EditState
     revision: int = 0
+    src_sentences: tuple = ()
+    tgt_sentences: tuple = ()
 
 
 def _bead_json(b: EditBead) -> list:
@@ -83,13 +87,24 @@ def _bead(row: list) -> EditBead:
     return EditBead(tuple(int(i) for i in src), tuple(int(j) for j in tgt), None if score is None else float(score), str(status))
 
 
+def _sentence_json(s: Sentence) -> list:
+    return [s.text, s.start, s.end, s.paragraph, sorted(s.flags)]
+
+
+def _sentences(rows: list) -> tuple:
+    return tuple(Sentence(k, str(text), int(start), int(end), int(par), frozenset(flags))
+                 for k, (text, start, end, par, flags) in enumerate(rows))
+
+
 def to_json(project: Project) -> dict:
     """The project as the JSON object written to disk."""
     ident = project.identity
     return {
         "format": FORMAT, "version": VERSION, "revision": project.revision,
-        "src": {"sha256": ident.src_sha256, "sentences": ident.n_src},
-        "tgt": {"sha256": ident.tgt_sha256, "sentences": ident.n_tgt},
+        "src": {"sha256": ident.src_sha256, "sentences": ident.n_src,
+                "split": [_sentence_json(x) for x in project.src_sentences]},
+        "tgt": {"sha256": ident.tgt_sha256, "sentences": ident.n_tgt,
+                "split": [_sentence_json(x) for x in project.tgt_sentences]},
         "settings": ident.settings,
         "beads": [_bead_json(b) for b in project.state.beads],
         "history": [{"action": c.action, "at": c.at, "old": [_bead_json(b) for b in c.old],
@@ -109,7 +124,10 @@ def from_json(data: dict) -> Project:
         state = new_state(ident.n_src, ident.n_tgt, [_bead(r) for r in data["beads"]])
         history = tuple(Change(str(c["action"]), int(c["at"]), tuple(_bead(r) for r in c["old"]),
                                tuple(_bead(r) for r in c["new"])) for c in data.get("history", []))
-        return Project(ident, replace(state, history=history), int(data.get("revision", 0)))
+        src, tgt = _sentences(data["src"].get("split", [])), _sentences(data["tgt"].get("split", []))
+        if (src or tgt) and (len(src), len(tgt)) != (ident.n_src, ident.n_tgt):
+            raise ValueError("sentence lists do not match the counts")
+        return Project(ident, replace(state, history=history), int(data.get("revision", 0)), src, tgt)
     except (KeyError, TypeError, ValueError) as exc:
         raise ProjectError(f"damaged project file ({type(exc).__name__}: {exc})") from None
 
@@ -132,9 +150,9 @@ def write_project(path: Path, project: Project) -> None:
         json.dump(to_json(project), stream, ensure_ascii=False, separators=(",", ":"))
 
 
-def open_project(path: Path, identity: Identity, make: Callable[[], EditState], fresh: bool = False) -> tuple[Project, bool]:
+def open_project(path: Path, identity: Identity, make: Callable[[], Project], fresh: bool = False) -> tuple[Project, bool]:
     """The project at ``path`` for these texts, and whether it was resumed. Without a file (or with
-    ``fresh``, which keeps the old file as ``.bak``) a new one is made from ``make()`` and written.
+    ``fresh``, which keeps the old file as ``.bak``) a new one is made by ``make()`` and written.
     A file for other texts or settings: ProjectError offering ``--fresh``."""
     path = Path(path)
     if path.exists() and not fresh:
@@ -146,7 +164,7 @@ def open_project(path: Path, identity: Identity, make: Callable[[], EditState], 
         return project, True
     if path.exists():
         os.replace(path, path.with_name(path.name + ".bak"))
-    project = Project(identity, make(), 0)
+    project = make()
     write_project(path, project)
     return project, False
 
@@ -203,7 +221,7 @@ class ProjectStore:
             state = edit(current.state)
             if state is current.state:
                 return Outcome(current, conflict=based_on != current.revision, based_on=based_on)
-            project = Project(current.identity, state, current.revision + 1)
+            project = replace(current, state=state, revision=current.revision + 1)
             write_project(self.path, project)
             self._project, self._seen = project, self._stat()
             return Outcome(project, conflict=based_on != current.revision, based_on=based_on)
