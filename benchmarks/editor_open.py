@@ -8,7 +8,8 @@ hashed, project read, server started) and the encoder never runs. Rows:
 * ``command to page data``: the same plus fetching the page, its script and style and ``api/state``
   (every sentence and bead) and parsing it;
 * ``page rendered`` (when chromium and chromedriver are installed): from the browser asking for the
-  URL to the page having built every row (the browser's own start is not counted);
+  URL to the page having built every row (the browser's own start is not counted), and
+  ``command to page rendered``, from the command's start to that moment;
 * ``python -m aligner --version``: the interpreter and import cost every command pays, as a baseline
   (timings on a shared machine are noisy: compare the rows with it).
 
@@ -100,6 +101,7 @@ def open_once(src: Path, tgt: Path, out: Path, driver=None) -> dict[str, float]:
             driver.get(url)
             WebDriverWait(driver, 60).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
             times["page rendered (browser)"] = time.perf_counter() - t
+            times["command to page rendered"] = time.perf_counter() - start
             rows = driver.execute_script("return document.querySelectorAll('.row.bead').length")
             assert rows == len(state["beads"]), (rows, len(state["beads"]))
         return times

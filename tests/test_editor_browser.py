@@ -23,7 +23,7 @@ from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 PAIR_BANDS = ("good", "check", "bad")
 
@@ -85,6 +85,12 @@ def test_review_the_sample_unlink_link_confirm_realign_export(browser, e5, sampl
         assert "17 pairs" in browser.find_element(By.ID, "counts").text
         assert sum(len(r["sentences"]) for r in shown) == 20 + 23  # every sentence of both documents is on the page
         browser.save_screenshot(str(tmp_path / "editor-opened.png"))
+        menu = Select(browser.find_element(By.ID, "filter"))
+        menu.select_by_value("review")  # check, bad and unaligned only
+        visible = browser.execute_script("return [...document.querySelectorAll('.row.bead')].filter(r => r.offsetParent)"
+                                         ".map(r => r.dataset.band)")
+        assert visible == [r["band"] for r in shown if r["band"] != "good"] and "good" not in visible
+        menu.select_by_value("all")
 
         share = next(r for r in unaligned if r["sentences"] == ["Share |"])
         j = int(share["tgt"])
