@@ -68,6 +68,8 @@ def test_link_spans_the_selection_and_refuses_crossings():
         edits.link(state(), [0], [3])  # would cross (1,2)-(1)
     with pytest.raises(EditError, match="both sides"):
         edits.link(state(), [0, 1], [])
+    with pytest.raises(EditError, match="both sides"):
+        edits.link(state(), [], [2])
 
 
 def test_split_cuts_before_the_given_sentences_or_after_the_first():

@@ -181,14 +181,13 @@ def not_translation(state: EditState, ref: BeadRef) -> EditState:
 def link(state: EditState, src: Sequence[int], tgt: Sequence[int]) -> EditState:
     """Join the selected sentences into one bead (the span from the first to the last selected on
     each side); the other sentences of the beads it breaks become unaligned. EditError when the new
-    bead would cross another pair or when one side has more than one sentence but the other none."""
+    bead would cross another pair or when a side has no sentence selected."""
     if not src and not tgt:
         raise EditError("select sentences to link")
     span_src = tuple(range(min(src), max(src) + 1)) if src else ()
     span_tgt = tuple(range(min(tgt), max(tgt) + 1)) if tgt else ()
     if not span_src or not span_tgt:
-        if len(span_src) + len(span_tgt) > 1:
-            raise EditError("select sentences on both sides to link them (or mark them as not a translation)")
+        raise EditError("select sentences on both sides to link them (or mark them as not a translation)")
     taken_src, taken_tgt = set(span_src), set(span_tgt)
     kept: list[EditBead] = []
     for bead in state.beads:
