@@ -302,15 +302,8 @@ def _lone_rects(lone_src: list[tuple[int, ...]], lone_tgt: list[tuple[int, ...]]
     return out
 
 
-def align_pinned(
-    src: list["Sentence"],
-    tgt: list["Sentence"],
-    src_emb: np.ndarray,
-    tgt_emb: np.ndarray,
-    anchors: Sequence[Anchor],
-    config: "AlignConfig",
-    encode: Optional[Encode] = None,
-) -> list[Bead]:
+def align_pinned(src: list["Sentence"], tgt: list["Sentence"], src_emb: np.ndarray, tgt_emb: np.ndarray,
+                 anchors: Sequence[Anchor], config: "AlignConfig", encode: Optional[Encode] = None) -> list[Bead]:
     """Align with ``anchors`` kept unchanged; every sentence ends in exactly one bead.
 
     With ``encode``, the second pass of all stretches encodes its windows in one call.
