@@ -48,6 +48,7 @@ class AlignmentSession:
         self.embedder = embedder
         self.encoder_calls = 0
         self._windows: Optional[dict[str, np.ndarray]] = None  # None until the first align()
+        self._solved: dict = {}  # final beads of the last align()'s stretches, by their bounds
         texts = [s.text for s in self.src_sentences] + [s.text for s in self.tgt_sentences]
         emb = self._encode(texts) if texts else np.zeros((0, embedder.dim), np.float32)
         self._src_emb = emb[: len(self.src_sentences)]
@@ -80,6 +81,16 @@ class AlignmentSession:
         tgt = split(tgt_text, tgt_lang, segmented, src_lang)
         return cls(src, tgt, embedder, src_lang=src_lang, tgt_lang=tgt_lang, config=config)
 
+    @property
+    def src_emb(self):
+        """Sentence embeddings of the source side, ``(len(src_sentences), dim)``."""
+        return self._src_emb
+
+    @property
+    def tgt_emb(self):
+        """Sentence embeddings of the target side, ``(len(tgt_sentences), dim)``."""
+        return self._tgt_emb
+
     def align(self, anchors: Sequence[Anchor] = ()) -> AlignmentResult:
         """Align, keeping every anchor as a bead; the stretches between anchors align as they would alone.
 
@@ -87,21 +98,18 @@ class AlignmentSession:
         pass's windows); later ones reuse those vectors.
         """
         plan = plan_pinned(self.src_sentences, self.tgt_sentences, self._src_emb, self._tgt_emb, anchors,
-                           self.config, second_pass=True)
-        if not plan.texts:
-            beads = plan.beads
-        elif self._windows is None:
-            vectors = np.asarray(self._encode(plan.texts), dtype=np.float32)
-            self._windows = dict(zip(plan.texts, vectors))
-            beads = plan.finish(vectors)
-        else:
-            missing = np.full(self._src_emb.shape[1], np.nan, np.float32)
-            vectors = np.stack([self._windows.get(t, missing) for t in plan.texts])
-            log.debug("re-align: %d of %d windows from the cache", sum(t in self._windows for t in plan.texts),
-                      len(plan.texts))
-            beads = plan.finish(vectors)
+                           self.config, second_pass=True, solved=self._solved)
+        dim = self._src_emb.shape[1]
         if self._windows is None:
-            self._windows = {}
+            vectors = np.asarray(self._encode(plan.texts), dtype=np.float32) if plan.texts else np.zeros((0, dim))
+            self._windows = dict(zip(plan.texts, vectors))
+        else:
+            missing = np.full(dim, np.nan, np.float32)
+            vectors = np.array([self._windows.get(t, missing) for t in plan.texts], np.float32).reshape(-1, dim)
+            log.debug("re-align: %d of %d windows from the cache, %d stretches reused",
+                      sum(t in self._windows for t in plan.texts), len(plan.texts), sum(p.done is not None for p in plan.pieces))
+        beads = plan.finish(vectors)
+        self._solved = plan.solved  # the stretches of this call: the next one (one more anchor) redoes few
         result = AlignmentResult(self.src_sentences, self.tgt_sentences, beads, self.src_lang, self.tgt_lang,
                                  model=getattr(self.embedder, "name", ""))
         result.meta["anchors"] = len(anchors)

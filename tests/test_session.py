@@ -83,3 +83,25 @@ def test_segmented_session_and_empty_side():
     result = session.align([((1,), ())])
     assert sides(result) == [((0,), ()), ((1,), ())]
     assert session.encoder_calls == 1
+
+
+def test_one_more_anchor_redoes_only_the_stretch_it_splits(texts, monkeypatch):
+    anchors = [((4,), (7,)), ((11, 12), (13,))]
+    more = anchors + [((16,), (18,))]
+    fresh = AlignmentSession.from_texts(*texts, model=HashingEmbedder())
+    fresh.align()
+    expected = triples(fresh.align(more))
+
+    session = AlignmentSession.from_texts(*texts, model=HashingEmbedder())
+    session.align()
+    session.align(anchors)
+    planned = []
+    real_plan = aligner.api.plan_embedded
+
+    def counting_plan(src, tgt, *args, **kwargs):
+        planned.append((len(src), len(tgt)))
+        return real_plan(src, tgt, *args, **kwargs)
+
+    monkeypatch.setattr(aligner.api, "plan_embedded", counting_plan)
+    assert triples(session.align(more)) == expected
+    assert planned == [(3, 4), (3, 4)]  # 13-15 / 14-17 and 17-19 / 19-22, around the new anchor

@@ -108,6 +108,12 @@ class _Piece:
     j1: int
     anchor: Optional[Anchor] = None
     plan: Optional["FirstPass"] = None
+    done: Optional[list[Bead]] = None
+    """The stretch's final beads (relative to ``i0, j0``), when an earlier plan solved it."""
+
+    @property
+    def key(self) -> tuple[int, int, int, int]:
+        return self.i0, self.i1, self.j0, self.j1
 
 
 @dataclass
@@ -117,6 +123,8 @@ class PinnedPlan:
     Mirrors ``FirstPass``: ``texts`` (each window text once, all stretches together) and
     ``finish(vectors)``; a NaN row in ``vectors`` means "not encoded": that window keeps its
     first-pass vector (the normalised sum of its sentence vectors), so it scores as in the first pass.
+    ``solved`` holds, once finished, every stretch's final beads and the placement paths used,
+    for ``plan_pinned(..., solved=)`` to reuse.
     """
 
     pieces: list[_Piece]
@@ -125,12 +133,13 @@ class PinnedPlan:
     src_text: list[str]
     tgt_text: list[str]
     window_weights: tuple[np.ndarray, np.ndarray]
+    solved: dict = field(default_factory=dict)
     texts: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
         seen: dict[str, int] = {}
         for piece in self.pieces:
-            for text in piece.plan.texts if piece.plan is not None else ():
+            for text in piece.plan.texts if piece.plan is not None and piece.done is None else ():
                 seen.setdefault(text, len(seen))
         self.texts = list(seen)
         self._row = seen
@@ -138,7 +147,7 @@ class PinnedPlan:
     @property
     def beads(self) -> list[Bead]:
         """The first-pass answer, anchors included (final when ``texts`` is empty)."""
-        return self._assemble(lambda piece: piece.plan.beads)
+        return self._assemble(lambda piece: piece.done if piece.done is not None else piece.plan.beads)
 
     def finish(self, vectors: np.ndarray) -> list[Bead]:
         """The second pass of every stretch, given one unit vector (or a NaN row) per ``texts`` entry."""
@@ -147,20 +156,26 @@ class PinnedPlan:
             raise ValueError(f"expected {len(self.texts)} window vectors, got {len(vectors)}")
 
         def second(piece: _Piece) -> list[Bead]:
-            if not piece.plan.texts:
-                return piece.plan.beads
-            rows = vectors[[self._row[t] for t in piece.plan.texts]]
-            for r in np.flatnonzero(np.isnan(rows).any(axis=1)):
-                rows[r] = self._first_pass_vector(piece, piece.plan.texts[r])
-            return piece.plan.finish(rows)
+            if piece.done is not None:
+                beads = piece.done
+            elif not piece.plan.texts:
+                beads = piece.plan.beads
+            else:
+                rows = vectors[[self._row[t] for t in piece.plan.texts]]
+                for r in np.flatnonzero(np.isnan(rows).any(axis=1)):
+                    rows[r] = self._first_pass_vector(piece, piece.plan.texts[r])
+                beads = piece.plan.finish(rows)
+            self.solved[piece.key] = beads
+            return beads
 
         return self._assemble(second)
 
     def complete(self, encode: Optional[Encode]) -> list[Bead]:
         """The final beads: all stretches' windows encoded in one ``encode`` call, when there are any."""
-        if not self.texts or encode is None:
+        if self.texts and encode is None:
             return self.beads
-        return self.finish(np.asarray(encode(self.texts), dtype=np.float32))
+        return self.finish(np.asarray(encode(self.texts), dtype=np.float32) if self.texts
+                           else np.zeros((0, self.src_emb.shape[1]), np.float32))
 
     def _assemble(self, beads_of: Callable[[_Piece], list[Bead]]) -> list[Bead]:
         out: list[Bead] = []
@@ -198,12 +213,20 @@ def plan_pinned(
     anchors: Sequence[Anchor],
     config: "AlignConfig",
     second_pass: bool = True,
+    solved: Optional[dict] = None,
 ) -> PinnedPlan:
-    """Check ``anchors`` and plan the alignment of every stretch between them (see the module doc)."""
+    """Check ``anchors`` and plan the alignment of every stretch between them (see the module doc).
+
+    ``solved`` (an earlier plan's ``solved``, over the same sentences, embeddings, config and
+    window vectors) spares the stretches it already holds: re-aligning with one more anchor
+    redoes only the stretch that anchor splits.
+    """
     from ..api import plan_embedded  # aligner.api calls into this module: import on use
 
     n, m = len(src), len(tgt)
     anchors = check_anchors(anchors, n, m)
+    solved = solved or {}
+    used: dict = {}
 
     def plan(i0: int, i1: int, j0: int, j1: int, second: bool) -> "FirstPass":
         return plan_embedded(src[i0:i1], tgt[j0:j1], src_emb[i0:i1], tgt_emb[j0:j1], config, second_pass=second)
@@ -217,7 +240,9 @@ def plan_pinned(
         lone_src = sorted(a[0] for a in anchors if not a[1] and i0 <= a[0][0] < i1)
         lone_tgt = sorted(a[1] for a in anchors if not a[0] and j0 <= a[1][0] < j1)
         if lone_src or lone_tgt:
-            path = plan(i0, i1, j0, j1, False).beads
+            key = ("path", i0, i1, j0, j1)
+            path = solved[key] if key in solved else plan(i0, i1, j0, j1, False).beads
+            used[key] = path
             rects.extend(_lone_rects(lone_src, lone_tgt, path, i0, j0))
         if k < len(two_sided):
             a = two_sided[k]
@@ -226,7 +251,9 @@ def plan_pinned(
     i, j = 0, 0
     for rect in rects + [_Piece(n, n, m, m)]:
         if rect.i0 > i or rect.j0 > j:
-            pieces.append(_Piece(i, rect.i0, j, rect.j0, plan=plan(i, rect.i0, j, rect.j0, second_pass)))
+            done = solved.get((i, rect.i0, j, rect.j0))
+            pieces.append(_Piece(i, rect.i0, j, rect.j0, done=done,
+                                 plan=None if done is not None else plan(i, rect.i0, j, rect.j0, second_pass)))
         if rect.anchor is not None:
             pieces.append(rect)
         i, j = rect.i1, rect.j1
@@ -234,7 +261,7 @@ def plan_pinned(
     weights = tuple(np.maximum([len(s.text) for s in side], 1.0) ** power if side else np.ones(0)
                     for side in (src, tgt))
     return PinnedPlan(pieces, np.asarray(src_emb), np.asarray(tgt_emb), [s.text for s in src],
-                      [s.text for s in tgt], weights)
+                      [s.text for s in tgt], weights, used)
 
 
 def _lone_rects(lone_src: list[tuple[int, ...]], lone_tgt: list[tuple[int, ...]], path: list[Bead],
@@ -275,15 +302,8 @@ def _lone_rects(lone_src: list[tuple[int, ...]], lone_tgt: list[tuple[int, ...]]
     return out
 
 
-def align_pinned(
-    src: list["Sentence"],
-    tgt: list["Sentence"],
-    src_emb: np.ndarray,
-    tgt_emb: np.ndarray,
-    anchors: Sequence[Anchor],
-    config: "AlignConfig",
-    encode: Optional[Encode] = None,
-) -> list[Bead]:
+def align_pinned(src: list["Sentence"], tgt: list["Sentence"], src_emb: np.ndarray, tgt_emb: np.ndarray,
+                 anchors: Sequence[Anchor], config: "AlignConfig", encode: Optional[Encode] = None) -> list[Bead]:
     """Align with ``anchors`` kept unchanged; every sentence ends in exactly one bead.
 
     With ``encode``, the second pass of all stretches encodes its windows in one call.
