@@ -41,9 +41,9 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
-def serve(src: Path, tgt: Path, out: Path, model, segmented: bool = False) -> EditorServer:
+def serve(src: Path, tgt: Path, out: Path, model, segmented: bool = False, previous=None) -> EditorServer:
     inputs = EditorInputs(src, tgt, out, src.read_text(encoding="utf-8"), tgt.read_text(encoding="utf-8"),
-                          segmented=segmented, model=model)
+                          segmented=segmented, model=model, previous=previous)
     workspace, _ = open_workspace(inputs, ExportOptions())
     return EditorServer(workspace).start()
 
@@ -143,5 +143,44 @@ def test_markup_in_a_sentence_is_shown_as_text(browser, tmp_path):
         with pytest.raises(NoAlertPresentException):
             browser.switch_to.alert.text
         assert browser.execute_script("return document.title").startswith("aligner edit")
+    finally:
+        server.shutdown()
+
+
+def test_keys_split_not_a_translation_undo_and_another_tabs_edit(browser, tmp_path):
+    import json
+    import urllib.request
+
+    from aligner.batch.hashing import HashingEmbedder
+
+    ids, ens = ["Satu dua tiga.", "Empat lima enam tujuh.", "Delapan sembilan."], ["One two three.", "Four five six seven.", "Eight nine."]
+    (tmp_path / "b.id.txt").write_text("\n".join(ids) + "\n", encoding="utf-8")
+    (tmp_path / "b.en.txt").write_text("\n".join(ens) + "\n", encoding="utf-8")
+    (tmp_path / "prev.csv").write_text("id,en,score,bead,src_idx,tgt_idx,status\n" + "".join(
+        f"{a},{b},0.700,1-1,{k},{k},aligned\n" for k, (a, b) in enumerate(zip(ids, ens))), encoding="utf-8")
+    server = serve(tmp_path / "b.id.txt", tmp_path / "b.en.txt", tmp_path / "b.tmx", HashingEmbedder(), segmented=True,
+                   previous=tmp_path / "prev.csv")
+    try:
+        open_page(browser, server)
+        first = rows(browser)[1]
+        assert (first["src"], first["tgt"], first["band"]) == ("1", "1", "check")
+        i, j = 1, 1
+        sentence(browser, "src", i).click()
+        ActionChains(browser).send_keys("n").perform()  # not a translation
+        wait_revision(browser, 1)
+        assert {(r["src"], r["tgt"], r["status"]) for r in rows(browser)} >= {(str(i), "", "rejected"), ("", str(j), "rejected")}
+        ActionChains(browser).send_keys("z").perform()  # undo
+        wait_revision(browser, 2)
+        assert (first["src"], first["tgt"], "auto") in {(r["src"], r["tgt"], r["status"]) for r in rows(browser)}
+        # another tab (here: a plain request) confirms a bead; the page notices within its polling interval
+        ref = {"src": [int(k) for k in first["src"].split()], "tgt": [int(k) for k in first["tgt"].split()]}
+        body = json.dumps({"action": "confirm", "rev": 2, "bead": ref}).encode()
+        urllib.request.urlopen(urllib.request.Request(server.url + "api/edit", data=body,
+                                                      headers={"Content-Type": "application/json"}), timeout=30).read()
+        wait_revision(browser, 3)
+        assert "changed in another tab" in browser.find_element(By.ID, "message").text
+        assert (first["src"], first["tgt"], "confirmed") in {(r["src"], r["tgt"], r["status"]) for r in rows(browser)}
+        ActionChains(browser).send_keys("s").perform()  # a 1-1 bead cannot be split: the page says why
+        WebDriverWait(browser, 30).until(lambda d: "cannot be split" in d.find_element(By.ID, "message").text)
     finally:
         server.shutdown()
