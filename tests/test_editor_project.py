@@ -220,3 +220,21 @@ def test_resuming_needs_neither_splitting_nor_the_model(aligned, sample_paths, t
     again, opened = open_workspace(inputs, ExportOptions())
     assert opened.startswith("resumed") and again.src_sentences == first.src_sentences == result.src_sentences
     assert again.tgt_sentences == result.tgt_sentences
+
+
+def test_the_review_loop_joins_up_editor_xlsx_back_to_the_editor(aligned, sample_paths, tmp_path):
+    result, folder = aligned
+    src, tgt = sample_paths
+    inputs = EditorInputs(src, tgt, tmp_path / "out.tmx", src.read_text(encoding="utf-8"), tgt.read_text(encoding="utf-8"),
+                          previous=folder / "prev.csv", model=HashingEmbedder())
+    workspace, _ = open_workspace(inputs, ExportOptions())
+    pairs = [b for b in workspace.store.project.state.beads if b.is_pair]
+    kept, dropped = pairs[0], pairs[1]
+    workspace.edit("confirm", {"bead": {"src": list(kept.src), "tgt": list(kept.tgt)}}, 0)
+    workspace.edit("not-translation", {"bead": {"src": list(dropped.src), "tgt": list(dropped.tgt)}}, 1)
+    assert workspace.export("xlsx")["path"] == str(tmp_path / "out.xlsx")
+    state, report = import_previous(tmp_path / "out.xlsx", result.src_sentences, result.tgt_sentences)
+    by = {(b.src, b.tgt): b.status for b in state.beads}
+    assert by[(kept.src, kept.tgt)] == CONFIRMED
+    assert [by[((i,), ())] for i in dropped.src] + [by[((), (j,))] for j in dropped.tgt] == [REJECTED] * 2
+    assert report.not_placed == 0

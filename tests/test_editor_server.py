@@ -73,6 +73,8 @@ def test_every_route_answers_403_without_the_token_and_200_with_it(server):
         if method == "GET":
             status, headers, _ = request(server.url + path)
             assert status == 200, path
+    status, _, body = request(server.url.rstrip("/"))  # /<token> → /<token>/
+    assert status == 200 and b"static/editor.js" in body
 
 
 def test_no_edit_or_export_happens_without_the_token(server, tmp_path):
