@@ -18,11 +18,14 @@ from .export.tmx_read import read_tmx  # noqa: E402
 from .bands import band  # noqa: E402
 from .read import read_document, read_text  # noqa: E402
 from .result import AlignmentResult  # noqa: E402
+from .session import Anchor, AlignmentSession  # noqa: E402
 
 __all__ = [
     "AlignConfig",
     "AlignerError",
     "AlignmentResult",
+    "AlignmentSession",
+    "Anchor",
     "ExportOptions",
     "__version__",
     "align",

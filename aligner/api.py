@@ -4,11 +4,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 from pathlib import Path
-from typing import Optional, Union
+from typing import Optional, Sequence, Union
 
 import numpy as np
 
 from .align.aligner import AlignConfig, FirstPass, first_pass
+from .align.pinned import Anchor, align_pinned, check_anchors
 from .align.refine import Encode
 from .embed import load_embedder
 from .embed.base import Embedder, ProgressCallback
@@ -49,12 +50,14 @@ def align(
     max_align: Optional[int] = None,
     config: Optional[AlignConfig] = None,
     progress: Optional[ProgressCallback] = None,
+    anchors: Sequence[Anchor] = (),
 ) -> AlignmentResult:
     """Split, embed and align two documents; every sentence of both ends in exactly one bead.
 
     ``model`` is a loaded ``Embedder``, a sentence-transformers name or folder, or None for the
     bundled multilingual-e5-small. Pass a loaded embedder when aligning many documents.
     ``max_align`` (most sentences on one side of a bead, default 4) overrides ``config``'s.
+    ``anchors`` are beads the result keeps unchanged (see ``aligner.align.pinned``).
     """
     embedder = model if model is not None and not isinstance(model, str) else load_embedder(model, device=device)
     warn_if_same_language(src_text, tgt_text, src_lang, tgt_lang)
@@ -63,7 +66,7 @@ def align(
     config = config or AlignConfig()
     if max_align is not None:
         config = dataclasses.replace(config, max_align=max_align)
-    beads = align_sentences(src, tgt, embedder, config, progress)
+    beads = align_sentences(src, tgt, embedder, config, progress, anchors=anchors)
     return AlignmentResult(src, tgt, beads, src_lang, tgt_lang, model=getattr(embedder, "name", ""),
                            meta={"signature": str(embedder_signature(config, embedder))})
 
@@ -74,11 +77,14 @@ def align_sentences(
     embedder: Embedder,
     config: AlignConfig = AlignConfig(),
     progress: Optional[ProgressCallback] = None,
+    *,
+    anchors: Sequence[Anchor] = (),
 ):
-    """Embed already split sentences (both sides in one encoder pass) and align them."""
+    """Embed already split sentences (both sides in one encoder pass) and align them, keeping ``anchors``."""
+    check_anchors(anchors, len(src), len(tgt))  # before the encoder's work
     texts = [s.text for s in src] + [s.text for s in tgt]
     emb = embedder.encode(texts, progress=progress) if texts else np.zeros((0, embedder.dim), np.float32)
-    return align_embedded(src, tgt, emb[: len(src)], emb[len(src) :], config, encode=embedder.encode)
+    return align_embedded(src, tgt, emb[: len(src)], emb[len(src) :], config, encode=embedder.encode, anchors=anchors)
 
 
 def align_embedded(
@@ -88,12 +94,17 @@ def align_embedded(
     tgt_emb: np.ndarray,
     config: AlignConfig = AlignConfig(),
     encode: Optional[Encode] = None,
+    *,
+    anchors: Sequence[Anchor] = (),
 ):
     """Align split sentences whose embeddings are already computed (e.g. many documents at once).
 
     ``encode`` (the embedder's ``encode``) enables the second pass, which encodes the
     multi-sentence windows of uncertain stretches as text; without it only the first pass runs.
+    ``anchors``: beads kept unchanged; the stretches between them align alone (``aligner.align.pinned``).
     """
+    if anchors:
+        return align_pinned(src, tgt, src_emb, tgt_emb, anchors, config, encode)
     return plan_embedded(src, tgt, src_emb, tgt_emb, config, second_pass=encode is not None).complete(encode)
 
 

@@ -7,6 +7,7 @@ from .._version import __version__
 from ._common import out
 from .align import align
 from .batch import batch
+from .edit import edit
 from .evaluate import evaluate
 from .review import review_import
 from .srx import srx
@@ -30,6 +31,7 @@ def _main(
 
 app.command()(align)
 app.command()(batch)
+app.command()(edit)
 app.command()(evaluate)
 app.command("review-import")(review_import)
 app.command()(srx)

@@ -44,6 +44,7 @@ def align(
     max_input_chars: int = typer.Option(DEFAULT_MAX_CHARS, "--max-input-chars", min=0, help=MAX_INPUT_HELP),
     precision: Optional[str] = typer.Option(None, help=PRECISION_HELP),
     threads: Optional[int] = typer.Option(None, min=1, help="Encoder threads (default: the cores this process may use, honouring cgroup limits and OMP_NUM_THREADS)."),
+    anchors: Optional[Path] = typer.Option(None, "--anchors", help="Beads to keep unchanged (.beads lines such as [0, 1]:[0], 0-based; a score suffix is ignored): the text between them aligns on its own."),
 ) -> None:
     """Align two documents and write the result (format from OUTPUT's extension)."""
     setup_logging(verbose)
@@ -62,6 +63,7 @@ def align(
                                 **selection(keep_identical, keep_copies, keep_wrong_language, keep_boilerplate,
                                             no_formula_guard))
         review_path = review_output(output, min_band, review)
+        pinned = read_anchors(anchors) if anchors is not None else []
         check_outputs([output] + ([review_path] if review_path else []), [src_file, tgt_file])
         from .. import api
         from .ticker import AlignProgress, Ticker, TrackedEmbedder
@@ -76,7 +78,7 @@ def align(
                 max_input_chars=max_input_chars, input_format=input_format, src_lang=primary(src_lang), tgt_lang=primary(tgt_lang),
                 segmented=segmented, model=embedder, device=device, max_align=max_align,
                 config=AlignConfig(refine=RefineConfig(enabled=not one_pass)),
-                progress=lambda k: progress.update(task, advance=k),
+                progress=lambda k: progress.update(task, advance=k), anchors=pinned,
             )
         stats = write_alignment(result, output, options)
         if review_path is not None:
@@ -101,6 +103,22 @@ def align(
             + (f", {stats.formulas_guarded} formula-like texts prefixed with '" if stats.formulas_guarded else ""),
             highlight=False, soft_wrap=True,
         )
+
+
+def read_anchors(path: Path) -> list:
+    """The beads of a ``.beads`` file, as anchors; a missing or malformed file is a one-line error."""
+    from ..evaluate import parse_beads
+
+    if not path.is_file():
+        raise AlignerError(f"--anchors {path}: no such file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AlignerError(f"--anchors {path}: cannot be read as UTF-8 text ({type(exc).__name__})") from None
+    try:
+        return parse_beads(text)
+    except AlignerError as exc:
+        raise AlignerError(f"--anchors {path}: {exc}") from None
 
 
 def review_output(output: Path, min_band: Optional[str], review: Optional[Path]) -> Optional[Path]:
