@@ -58,7 +58,7 @@ def make_texts(n: int, folder: Path) -> tuple[Path, Path]:
 
 def make_project(src: Path, tgt: Path, out: Path) -> int:
     """The project file, from an alignment with the hashing embedder (untimed); returns the bead count."""
-    from aligner.batch.hashing import HashingEmbedder
+    from aligner.embed.hashing import HashingEmbedder
     from aligner.editor.open import EditorInputs, open_workspace
     from aligner.export import ExportOptions
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import aligner  # noqa: E402
-from aligner.batch import HashingEmbedder  # noqa: E402
+from aligner.embed.hashing import HashingEmbedder  # noqa: E402
 from aligner.errors import InputError  # noqa: E402
 from aligner.read import read_document, read_text  # noqa: E402
 from aligner.read.limits import DEFAULT_MAX_CHARS  # noqa: E402

@@ -76,7 +76,7 @@ class CountingEmbedder:
     """The deterministic hashing embedder, counting its encode calls and the texts it was given."""
 
     def __init__(self) -> None:
-        from aligner.batch import HashingEmbedder
+        from aligner.embed.hashing import HashingEmbedder
 
         self.inner = HashingEmbedder()
         self.name, self.dim = self.inner.name, self.inner.dim

@@ -128,7 +128,7 @@ def test_review_the_sample_unlink_link_confirm_realign_export(browser, e5, sampl
 
 
 def test_markup_in_a_sentence_is_shown_as_text(browser, tmp_path):
-    from aligner.batch.hashing import HashingEmbedder
+    from aligner.embed.hashing import HashingEmbedder
 
     attack = "<img src=x onerror=alert(1)>"
     (tmp_path / "a.id.txt").write_text(f"Selamat pagi.\n{attack}\n<script>alert(2)</script> Terima kasih.\n", encoding="utf-8")
@@ -151,7 +151,7 @@ def test_keys_split_not_a_translation_undo_and_another_tabs_edit(browser, tmp_pa
     import json
     import urllib.request
 
-    from aligner.batch.hashing import HashingEmbedder
+    from aligner.embed.hashing import HashingEmbedder
 
     ids, ens = ["Satu dua tiga.", "Empat lima enam tujuh.", "Delapan sembilan."], ["One two three.", "Four five six seven.", "Eight nine."]
     (tmp_path / "b.id.txt").write_text("\n".join(ids) + "\n", encoding="utf-8")

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from aligner import ExportOptions, write_alignment
-from aligner.batch.hashing import HashingEmbedder
+from aligner.embed.hashing import HashingEmbedder
 from aligner.editor import edits
 from aligner.editor.edits import CONFIRMED, LINKED, REJECTED, BeadRef, EditBead
 from aligner.editor.importers import ImportReport, import_previous, place, read_rows, Row

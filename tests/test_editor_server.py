@@ -18,7 +18,7 @@ import psutil
 import pytest
 
 from aligner import ExportOptions, read_tmx, write_alignment
-from aligner.batch.hashing import HashingEmbedder
+from aligner.embed.hashing import HashingEmbedder
 from aligner.editor.open import EditorInputs, open_workspace
 from aligner.editor.project import read_project
 from aligner.editor.server import ASSETS, EditorServer

@@ -9,7 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 import aligner
-from aligner.batch import BatchOptions, HashingEmbedder, run_batch
+from aligner.batch import BatchOptions, run_batch
+from aligner.embed.hashing import HashingEmbedder
 from aligner.batch.engines import ENGINES
 from aligner.cli import app
 from aligner.export.registry import EXPORTERS
@@ -47,7 +48,7 @@ def test_missing_dask_is_one_line_naming_the_extra(tmp_path: Path, monkeypatch) 
                                            r"pip install 'aligner\[dask\]'$"):
         run_batch(tmp_path / "in", tmp_path / "out", BatchOptions(loader=HashingEmbedder, workers=1, engine="dask"))
     res = CliRunner().invoke(app, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "cli"), "--engine", "dask",
-                                   "--embedder-factory", "aligner.batch:HashingEmbedder"])
+                                   "--embedder-factory", "aligner.embed.hashing:HashingEmbedder"])
     assert res.exit_code == 1 and res.output.strip().splitlines() == [
         "error: the dask engine needs distributed, which is not installed: pip install 'aligner[dask]'"]
     assert not (tmp_path / "cli" / "corpus.tmx").exists()

@@ -11,7 +11,7 @@ import aligner
 from aligner import AlignerError
 from aligner.align.pinned import ANCHOR_SCORE, plan_pinned
 from aligner.api import align_embedded, align_sentences, split
-from aligner.batch import HashingEmbedder
+from aligner.embed.hashing import HashingEmbedder
 from aligner.cli import app
 
 

@@ -5,7 +5,7 @@ import pytest
 
 import aligner
 from aligner import AlignerError, AlignmentSession
-from aligner.batch import HashingEmbedder
+from aligner.embed.hashing import HashingEmbedder
 
 
 class CountingEmbedder(HashingEmbedder):

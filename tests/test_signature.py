@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 import aligner
 from aligner.align.aligner import AlignConfig
-from aligner.batch import BatchOptions, HashingEmbedder, run_batch
+from aligner.batch import BatchOptions, run_batch
+from aligner.embed.hashing import HashingEmbedder
 from aligner.batch.store import PARTS_DIR
 from aligner.signature import run_signature, settings_hash
 

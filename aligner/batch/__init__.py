@@ -7,7 +7,6 @@ for the unit of work engines run.
 from __future__ import annotations
 
 from .discover import DocPair, Discovery, discover
-from .hashing import HashingEmbedder
 from .job import JobSettings, run_chunk
 from .model import ModelLoader
 from .runner import BatchOptions, BatchProgress, BatchSummary, run_batch
@@ -18,7 +17,6 @@ __all__ = [
     "BatchSummary",
     "DocPair",
     "Discovery",
-    "HashingEmbedder",
     "JobSettings",
     "ModelLoader",
     "discover",
