@@ -27,6 +27,7 @@ import numpy as np
 
 from aligner.api import align
 from aligner.embed import load_embedder
+from aligner.evaluate import score
 
 LONG_SET = "long"
 """All documents of this set concatenated into one, so that the coarse band runs."""
@@ -45,6 +46,8 @@ class CachedEmbedder:
         self.name, self.dim = getattr(inner, "name", ""), inner.dim
         self.store: dict[str, np.ndarray] = {}
         self.hits = self.misses = 0
+        self.calls: list[int] = []
+        """Texts per encode call (an alignment makes one for its sentences, then one for its windows)."""
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
             for shard in sorted(folder.glob("*.npz")):
@@ -55,6 +58,7 @@ class CachedEmbedder:
         return hashlib.sha256(f"{self.name}\0fp32\0{text}".encode("utf-8")).hexdigest()
 
     def encode(self, sentences: Sequence[str], progress=None) -> np.ndarray:
+        self.calls.append(len(sentences))
         keys = [self._key(t) for t in sentences]
         missing: dict[str, str] = {}
         for k, t in zip(keys, sentences):
@@ -83,8 +87,12 @@ def long_document(docs: list[BenchDoc]) -> BenchDoc:
                     docs[0].langs)
 
 
-def dump(embedder, sets: Optional[list[str]]) -> dict:
-    """``{set: {doc: [[src, tgt, score], ...]}}`` over the bench sets (and the long document)."""
+def dump(embedder: CachedEmbedder, sets: Optional[list[str]]) -> dict:
+    """``{set: {doc: [[src, tgt, score], ...]}}`` over the bench sets (and the long document).
+
+    Prints per set on stderr: seconds, window texts the second pass encoded per sentence, and
+    strict F1 against the gold (not for the long document).
+    """
     loaded = load_sets(sets)
     if sets is None or LONG_SET in sets:
         source = load_sets([LONG_FROM]).get(LONG_FROM)
@@ -94,12 +102,20 @@ def dump(embedder, sets: Optional[list[str]]) -> dict:
     for set_name, docs in loaded.items():
         start = time.perf_counter()
         out[set_name] = {}
+        windows = sentences = 0
         for doc in docs:
             src_lang, tgt_lang = doc.langs
+            embedder.calls.clear()
             result = align("\n".join(doc.src), "\n".join(doc.tgt), segmented=True, model=embedder,
                            src_lang=src_lang, tgt_lang=tgt_lang)
             out[set_name][doc.name] = [[list(b.src), list(b.tgt), b.score] for b in result.beads]
-        print(f"{set_name:20s} {len(docs):4d} docs {time.perf_counter() - start:7.1f} s", file=sys.stderr, flush=True)
+            windows += sum(embedder.calls[1:])
+            sentences += len(doc.src) + len(doc.tgt)
+        gold = [d.gold for d in docs if d.gold]
+        f1 = score(gold, [[(tuple(s), tuple(t)) for s, t, _ in out[set_name][d.name]] for d in docs if d.gold])[
+            "strict_f1"] if gold else float("nan")
+        print(f"{set_name:20s} {len(docs):4d} docs {time.perf_counter() - start:7.1f} s  "
+              f"windows/sentence {windows / max(sentences, 1):.3f}  strict_f1 {f1:.4f}", file=sys.stderr, flush=True)
     return out
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aligner.align.aligner import AlignConfig, align_embeddings
+from aligner.align.aligner import AlignConfig, Side
 from aligner.align.base import Bead
 from aligner.align.dp import pair_types
-from aligner.align.refine import RefineConfig, second_pass_params, unsettled, window_requests, window_texts
+from aligner.align.refine import RefineConfig, second_pass_dp, unsettled, window_requests, window_texts
 from aligner.align.scoring import PairScorer, ScoringParams
 from aligner.align.windows import WindowOverrides
-from test_align import sentences, translate, unit
+from test_align import align_sides, sentences, translate, unit
 
 BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 
@@ -77,25 +77,24 @@ def test_dense_documents_make_skipping_costly_in_the_second_pass():
     n = 100
     no_flags = np.zeros(n, bool)
     dense = [Bead((i,), (i,), 0.99) for i in range(n - 1)] + [Bead((n - 1,), (), 0.5), Bead((), (n - 1,), 0.5)]
-    params = second_pass_params(dense, no_flags, no_flags, config)
-    assert params.skip_gain == config.dense_skip_gain < 0
-    assert params.type_penalty == config.params.type_penalty
+    dp = second_pass_dp(dense, no_flags, no_flags, config)
+    assert dp.skip_gain == config.dense_skip_gain < 0
+    assert dp.flag_skip_gain == config.dp.flag_skip_gain
     sparse = [Bead((i,), (i,), 0.99) for i in range(90)] + [Bead((i,), (), 0.5) for i in range(90, 100)] + [
         Bead((), (j,), 0.5) for j in range(90, 100)
     ]
-    assert second_pass_params(sparse, no_flags, no_flags, config).skip_gain == config.params.skip_gain
+    assert second_pass_dp(sparse, no_flags, no_flags, config).skip_gain == config.dp.skip_gain
     # Boilerplate left out on purpose does not make a document look sparse.
     flags = np.zeros(n, bool)
     flags[90:] = True
-    assert second_pass_params(sparse, flags, flags, config).skip_gain == config.dense_skip_gain
+    assert second_pass_dp(sparse, flags, flags, config).skip_gain == config.dense_skip_gain
 
 
 def small_scorer() -> tuple[PairScorer, np.ndarray, np.ndarray]:
     src = unit(np.array([[1.0, 0.0, 0.2], [0.0, 1.0, 0.2], [0.6, 0.8, 0.1]]))
     tgt = unit(np.array([[0.9, 0.1, 0.2], [0.1, 0.9, 0.3], [0.7, 0.7, 0.0]]))
-    scorer = PairScorer(
-        src, tgt, np.ones(3), np.ones(3), np.zeros(3, int), np.zeros(3, int), pair_types(2), ScoringParams(min_scale=1e-6)
-    )
+    scorer = PairScorer(Side.from_embeddings(src), Side.from_embeddings(tgt), types=pair_types(2),
+                        params=ScoringParams(min_scale=1e-6))
     return scorer, src, tgt
 
 
@@ -164,14 +163,16 @@ def test_confident_one_to_one_documents_encode_nothing_more():
     src = sentences(30)
     texts = [f"s{i}" for i in range(30)]
     encoder = RecordingEncoder(texts + [f"t{i}" for i in range(30)], np.concatenate([src, translate(src)]))
-    beads = align_embeddings(src, translate(src), src_text=texts, tgt_text=[f"t{i}" for i in range(30)], encode=encoder)
+    tgt = Side.from_embeddings(translate(src), texts=[f"t{i}" for i in range(30)])
+    beads = align_sides(Side.from_embeddings(src, texts=texts), tgt, encode=encoder)
     assert [(b.src, b.tgt) for b in beads] == [((i,), (i,)) for i in range(30)]
     assert encoder.calls == []
 
 
 def test_second_pass_encodes_only_windows_near_a_deletion():
     src, tgt, src_text, tgt_text, encoder = deletion_case()
-    beads = align_embeddings(src, tgt, src_text=src_text, tgt_text=tgt_text, encode=encoder)
+    sides = Side.from_embeddings(src, texts=src_text), Side.from_embeddings(tgt, texts=tgt_text)
+    beads = align_sides(*sides, encode=encoder)
     assert ((12,), ()) in [(b.src, b.tgt) for b in beads]
     assert len(encoder.calls) == 1
     windows = encoder.calls[0]
@@ -179,9 +180,8 @@ def test_second_pass_encodes_only_windows_near_a_deletion():
     used = {int(word[1:]) for w in windows for word in w.split(" ") if word.startswith("s")}
     assert used and min(used) >= 10 and max(used) <= 14
     # Without texts or an encoder, or with the second pass off, the first pass is the answer.
-    first = align_embeddings(src, tgt)
-    off = align_embeddings(src, tgt, src_text=src_text, tgt_text=tgt_text, encode=encoder,
-                           config=AlignConfig(refine=RefineConfig(enabled=False)))
+    first = align_sides(src, tgt)
+    off = align_sides(*sides, AlignConfig(refine=RefineConfig(enabled=False)), encode=encoder)
     assert [(b.src, b.tgt) for b in off] == [(b.src, b.tgt) for b in first]
     assert len(encoder.calls) == 1
 
@@ -254,7 +254,8 @@ def test_second_pass_works_with_k_nearest_neighbour_baselines():
     """The second pass keeps the first pass's baseline kind (here k-NN) instead of refusing it."""
     src, tgt, src_text, tgt_text, encoder = deletion_case()
     config = AlignConfig(params=ScoringParams(neighbours=4))
-    beads = align_embeddings(src, tgt, src_text=src_text, tgt_text=tgt_text, encode=encoder, config=config)
+    beads = align_sides(Side.from_embeddings(src, texts=src_text), Side.from_embeddings(tgt, texts=tgt_text), config,
+                        encode=encoder)
     assert len(encoder.calls) == 1
     assert ((12,), ()) in [(b.src, b.tgt) for b in beads]
 

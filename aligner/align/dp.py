@@ -6,6 +6,7 @@ proportional to the band's area, so a narrow band keeps long documents linear.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
@@ -15,6 +16,22 @@ RowGains = Callable[[int, int, int], np.ndarray]
 of each type ending at ``(i, j)``; ``-inf`` where the bead is impossible."""
 
 NEG = -np.inf
+
+
+@dataclass(frozen=True)
+class DPParams:
+    """What the DP gains by leaving sentences unaligned, and when gap filling pairs them anyway."""
+
+    skip_gain: float = 0.0
+    """Gain of leaving one sentence unaligned."""
+    flag_skip_gain: float = 0.3
+    """Gain of leaving a flagged sentence unaligned (instead of ``skip_gain``)."""
+    gap_threshold: float = 0.0
+    """Relative similarity enough to pair the lone sentences of a gap between two pairs."""
+
+    def skip_gains(self, flags: np.ndarray) -> np.ndarray:
+        """Per sentence, the gain of leaving it unaligned."""
+        return np.where(flags, self.flag_skip_gain, self.skip_gain)
 
 
 def pair_types(max_align: int, max_bead: int = 6) -> list[tuple[int, int]]:
