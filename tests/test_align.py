@@ -45,6 +45,22 @@ def check_cover(beads, n, m):
     assert all(0.0 <= b.score <= 1.0 for b in beads)
 
 
+def test_side_from_sentences_keeps_lengths_paragraphs_and_steering_flags():
+    from aligner.segment.base import Sentence
+
+    sents = [Sentence(0, "Satu dua.", 0, 9, 0), Sentence(1, "Bagikan |", 10, 19, 0, frozenset({"boilerplate"})),
+             Sentence(2, "Tiga.", 21, 26, 1, frozenset({"other-mark"}))]
+    side = Side.from_sentences(sents, sentences(3))
+    assert side.lengths.tolist() == [9.0, 9.0, 5.0]
+    assert side.paragraphs.tolist() == [0, 0, 1]
+    assert side.flags.tolist() == [False, True, False]  # only boilerplate / wrong-language steer the DP
+    assert side.texts == ("Satu dua.", "Bagikan |", "Tiga.")
+    with pytest.raises(ValueError):
+        side.flags[0] = True  # a Side is built once and never changed
+    with pytest.raises(ValueError, match="3 sentences but 2 embeddings"):
+        Side.from_sentences(sents, sentences(2))
+
+
 def test_identity_is_all_one_to_one():
     src = sentences(25)
     beads = align_sides(src, translate(src))
