@@ -271,3 +271,62 @@ def test_wide_text_windows_only_near_first_pass_merges():
     assert [r for r in got if r[0] < 4] == [r for r in window_requests(mask, 3, lengths, 10_000)]
     assert [r for r in got if r[0] == 4] == [(4, 8)]  # sentences 4-7: the only 4-window inside ``near``
     assert text_window_requests(mask, near, 3, lengths, 10_000, wide=4) == window_requests(mask, 3, lengths, 10_000)
+
+
+def test_window_slack_is_the_gap_to_the_best_path_through_each_window_brute_force():
+    from itertools import product
+
+    from aligner.align.slack import window_slack
+
+    rng = np.random.default_rng(0)
+    n, m = 6, 5
+    types = pair_types(3, 5)
+    table = {i: rng.normal(size=(len(types), m + 1)) for i in range(1, n + 1)}
+
+    class Scorer:  # gains from a table; -inf where a bead would start before the documents
+        max_size = 3
+
+        def __init__(self):
+            self.types = types
+
+        def row_gains(self, i, jlo, jhi):
+            ok = np.array([[a <= i and j >= b for j in range(jlo, jhi + 1)] for a, b in types])
+            return np.where(ok, table[i][:, jlo : jhi + 1], -np.inf)
+
+    skip_src, skip_tgt = rng.normal(size=n) - 1.0, rng.normal(size=m) - 1.0
+    src, tgt = window_slack(Scorer(), (np.zeros(n + 1, int), np.full(n + 1, m)), skip_src, skip_tgt)
+
+    def paths(i, j):  # every monotonic path to (i, j): (gain, pair beads as (a, b, i, j))
+        if i == j == 0:
+            yield 0.0, ()
+            return
+        if i:
+            for g, p in paths(i - 1, j):
+                yield g + skip_src[i - 1], p
+        if j:
+            for g, p in paths(i, j - 1):
+                yield g + skip_tgt[j - 1], p
+        for t, (a, b) in enumerate(types):
+            if a <= i and b <= j:
+                for g, p in paths(i - a, j - b):
+                    yield g + table[i][t, j], p + ((a, b, i, j),)
+
+    every = list(paths(n, m))
+    best = max(g for g, _ in every)
+    want_src, want_tgt = np.full((3, n + 1), np.inf), np.full((3, m + 1), np.inf)
+    for g, p in every:
+        for a, b, i, j in p:
+            want_src[a - 1, i] = min(want_src[a - 1, i], best - g)
+            want_tgt[b - 1, j] = min(want_tgt[b - 1, j], best - g)
+    assert np.isfinite(src).any() and np.allclose(src, want_src) and np.allclose(tgt, want_tgt)
+    assert min(src[a - 1, i] for a, i in product(range(1, 4), range(n + 1))) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_second_pass_encodes_only_windows_near_the_best_path_with_the_same_beads():
+    src, tgt, src_text, tgt_text, encoder = deletion_case()
+    sides = Side.from_embeddings(src, texts=src_text), Side.from_embeddings(tgt, texts=tgt_text)
+    every = align_sides(*sides, AlignConfig(refine=RefineConfig(window_slack=None)), encode=encoder)
+    near = align_sides(*sides, encode=encoder)
+    assert [(b.src, b.tgt, b.score) for b in near] == [(b.src, b.tgt, b.score) for b in every]
+    all_windows, near_windows = encoder.calls
+    assert set(near_windows) < set(all_windows)

@@ -66,7 +66,7 @@ class Aligner:
             return FirstPass([Bead((i,), (), 1.0) for i in range(len(src))]
                              + [Bead((), (j,), 1.0) for j in range(len(tgt))], [])
         first = first_pass(src, tgt, self.config)
-        windows = plan_windows(first, src, tgt, self.config.refine) if second_pass else None
+        windows = plan_windows(first, src, tgt, self.config) if second_pass else None
         if windows is None:
             return FirstPass(first.beads, [])
         finish = partial(run_second_pass, first, windows, src, tgt, self.config)

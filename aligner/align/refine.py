@@ -51,6 +51,11 @@ class RefineConfig:
     max_window_chars: int = 1000
     """Longer windows keep their summed vector: the encoder would truncate their text (512 tokens),
     and long inputs make its attention memory grow with the square of their length."""
+    window_slack: Optional[float] = 1.0
+    """Of those windows, only the ones a bead uses on some path within this much DP gain of the best
+    second-pass path on summed vectors are encoded: a window whose every bead lies further off would
+    need its text to move the path by more than text does (on ../shared/bench 0.5 already changes
+    beads, 1.0 none). None: encode them all."""
     params: ScoringParams = field(default_factory=_refine_params)
     """Gain weights of the second pass."""
     dp: DPParams = field(default_factory=DPParams)
