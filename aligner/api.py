@@ -8,12 +8,12 @@ from typing import Optional, Sequence, Union
 
 import numpy as np
 
-from .align.aligner import AlignConfig, FirstPass, first_pass
+from .align.aligner import AlignConfig, Aligner, FirstPass, Side
 from .align.pinned import Anchor, align_pinned, check_anchors
 from .align.refine import Encode
 from .embed import load_embedder
 from .embed.base import Embedder, ProgressCallback
-from .flags import STEERING_FLAGS, default_flaggers, flag_sentences
+from .flags import default_flaggers, flag_sentences
 from .flags.language import warn_if_same_language
 from .read import read_document
 from .read.markdown import map_offsets, non_prose_counts
@@ -105,7 +105,7 @@ def align_embedded(
     """
     if anchors:
         return align_pinned(src, tgt, src_emb, tgt_emb, anchors, config, encode)
-    return plan_embedded(src, tgt, src_emb, tgt_emb, config, second_pass=encode is not None).complete(encode)
+    return Aligner(config).align(Side.from_sentences(src, src_emb), Side.from_sentences(tgt, tgt_emb), encode)
 
 
 def plan_embedded(
@@ -118,19 +118,8 @@ def plan_embedded(
 ) -> FirstPass:
     """The first pass over split, embedded sentences and the window texts its second pass needs
     (``plan.finish(embedder.encode(plan.texts))``), for callers that encode many documents at once."""
-    return first_pass(
-        src_emb,
-        tgt_emb,
-        np.array([len(s.text) for s in src], dtype=float),
-        np.array([len(s.text) for s in tgt], dtype=float),
-        np.array([s.paragraph for s in src], dtype=np.int64),
-        np.array([s.paragraph for s in tgt], dtype=np.int64),
-        config,
-        np.array([bool(s.flags & STEERING_FLAGS) for s in src], dtype=bool),
-        np.array([bool(s.flags & STEERING_FLAGS) for s in tgt], dtype=bool),
-        [s.text for s in src],
-        [s.text for s in tgt],
-        second_pass=second_pass,
+    return Aligner(config).plan(
+        Side.from_sentences(src, src_emb), Side.from_sentences(tgt, tgt_emb), second_pass=second_pass
     )
 
 

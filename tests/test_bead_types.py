@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from aligner.align.aligner import AlignConfig, align_embeddings
+from aligner.align.aligner import AlignConfig, Side
 from aligner.align.base import Bead
 from aligner.align.dp import banded_dp, pair_types
 from aligner.align.band import full_band
 from aligner.align.refine import near_merges
-from test_align import unit
+from test_align import align_sides, unit
 
 
 def test_pair_types_reach_five_sentences_and_three_three():
@@ -84,13 +84,13 @@ def test_second_pass_finds_a_two_two_bead_where_content_crosses():
     # 1-1 beads covers it, the 2-2 does (the first pass can only drop a sentence on each side).
     a, b, c, d = _words("a", 6), _words("b", 6), _words("c", 6), _words("d", 2)
     src_text, tgt_text, src, tgt, enc = _document([f"{a} {d}", f"{b} {c}"], [f"{b} {c} {d}", a])
-    first = align_embeddings(src, tgt, src_text=src_text, tgt_text=tgt_text)
+    sides = Side.from_embeddings(src, texts=src_text), Side.from_embeddings(tgt, texts=tgt_text)
+    first = align_sides(*sides)
     assert ((10, 11), (10, 11)) not in [(x.src, x.tgt) for x in first]
-    beads = align_embeddings(src, tgt, src_text=src_text, tgt_text=tgt_text, encode=enc.encode)
+    beads = align_sides(*sides, encode=enc.encode)
     assert [(x.src, x.tgt) for x in beads if 10 in x.src] == [((10, 11), (10, 11))]
     # Without many-to-many beads the second pass cannot find it either.
-    narrow = align_embeddings(src, tgt, src_text=src_text, tgt_text=tgt_text, encode=enc.encode,
-                              config=AlignConfig(max_bead=3))
+    narrow = align_sides(*sides, AlignConfig(max_bead=3), encode=enc.encode)
     assert ((10, 11), (10, 11)) not in [(x.src, x.tgt) for x in narrow]
 
 
@@ -98,7 +98,8 @@ def test_second_pass_finds_a_two_three_bead():
     # Source "A e" / "B C D"; target "B" / "C D e" / "A": reordered across three target sentences.
     a, b, c, d, e = _words("a", 6), _words("b", 6), _words("c", 6), _words("d", 6), _words("e", 2)
     src_text, tgt_text, src, tgt, enc = _document([f"{a} {e}", f"{b} {c} {d}"], [b, f"{c} {d} {e}", a])
-    beads = align_embeddings(src, tgt, src_text=src_text, tgt_text=tgt_text, encode=enc.encode)
+    beads = align_sides(Side.from_embeddings(src, texts=src_text), Side.from_embeddings(tgt, texts=tgt_text),
+                        encode=enc.encode)
     assert [(x.src, x.tgt) for x in beads if 10 in x.src] == [((10, 11), (10, 11, 12))]
 
 
@@ -113,12 +114,10 @@ def test_crossing_test_penalises_only_side_by_side_many_to_many_beads():
     crossing = np.stack([base[4], b, a, base[5]])  # the translator swapped the two sentences
     types = pair_types(2, 4)
     two_two = types.index((2, 2))
-    ones = np.ones(4)
-    zeros = np.zeros(4, dtype=np.int64)
 
     def gain(tgt, weight):
         params = ScoringParams(many_penalty=0.0, crossing_weight=weight)
-        scorer = PairScorer(src, tgt, ones, ones, zeros, zeros, types, params)
+        scorer = PairScorer(Side.from_embeddings(src), Side.from_embeddings(tgt), types=types, params=params)
         return scorer.row_gains(3, 3, 3)[two_two, 0]
 
     assert gain(side_by_side, 4.0) < gain(side_by_side, 0.0) - 1.0
@@ -145,11 +144,13 @@ def test_the_same_flagged_line_on_both_sides_is_paired():
     src_text[4] = tgt_text[4] = "2. 1953 :"
     flags = np.zeros(8, bool)
     flags[4] = True
-    beads = align_embeddings(src, tgt, src_flag=flags, tgt_flag=flags, src_text=src_text, tgt_text=tgt_text)
+    beads = align_sides(Side.from_embeddings(src, flags=flags, texts=src_text),
+                        Side.from_embeddings(tgt, flags=flags, texts=tgt_text))
     assert ((4,), (4,)) in [(b.src, b.tgt) for b in beads]
     # Different flagged lines facing each other ("Share |" / "Bagikan") stay unaligned.
     tgt_text[4] = "Bagikan |"
-    beads = align_embeddings(src, tgt, src_flag=flags, tgt_flag=flags, src_text=src_text, tgt_text=tgt_text)
+    beads = align_sides(Side.from_embeddings(src, flags=flags, texts=src_text),
+                        Side.from_embeddings(tgt, flags=flags, texts=tgt_text))
     assert ((4,), ()) in [(b.src, b.tgt) for b in beads] and ((), (4,)) in [(b.src, b.tgt) for b in beads]
 
 

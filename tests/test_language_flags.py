@@ -1,7 +1,6 @@
 """Wrong-language lines: flagged only when long enough and clear, shown in outputs, steering the aligner."""
 from __future__ import annotations
 
-import inspect
 import logging
 
 import numpy as np
@@ -50,12 +49,11 @@ def test_without_a_declared_pair_only_indonesian_and_english_are_judged():
 
 def test_wrong_language_steers_the_aligner_and_shows_in_the_frame(monkeypatch):
     seen = {}
-    real = aligner.api.first_pass
+    real = aligner.api.Aligner.plan
 
-    def spy(*args, **kwargs):
-        bound = inspect.signature(real).bind(*args, **kwargs).arguments
-        seen["src_flag"], seen["tgt_flag"] = bound["src_flag"], bound["tgt_flag"]
-        return real(*args, **kwargs)
+    def spy(self, src, tgt, **kwargs):
+        seen["src_flag"], seen["tgt_flag"] = src.flags, tgt.flags
+        return real(self, src, tgt, **kwargs)
 
     class Unit:
         name, dim = "unit", 4
@@ -63,7 +61,7 @@ def test_wrong_language_steers_the_aligner_and_shows_in_the_frame(monkeypatch):
         def encode(self, sentences, progress=None):
             return np.tile(np.eye(4, dtype=np.float32)[0], (len(sentences), 1))
 
-    monkeypatch.setattr(aligner.api, "first_pass", spy)
+    monkeypatch.setattr(aligner.api.Aligner, "plan", spy)
     src = "Presiden membuka rapat di Jakarta.\nRakyat menyambut baik keputusan pemerintah itu.\n"
     tgt = "The president opened the meeting in Jakarta.\nRakyat menyambut baik keputusan pemerintah itu.\n"
     result = aligner.align(src, tgt, model=Unit())

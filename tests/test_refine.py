@@ -7,13 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aligner.align.aligner import AlignConfig, align_embeddings
+from aligner.align.aligner import AlignConfig, Side
 from aligner.align.base import Bead
 from aligner.align.dp import pair_types
-from aligner.align.refine import RefineConfig, second_pass_params, unsettled, window_requests, window_texts
+from aligner.align.refine import RefineConfig, second_pass_dp, unsettled, window_requests, window_texts
 from aligner.align.scoring import PairScorer, ScoringParams
 from aligner.align.windows import WindowOverrides
-from test_align import sentences, translate, unit
+from test_align import align_sides, sentences, translate, unit
 
 BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 
@@ -77,25 +77,24 @@ def test_dense_documents_make_skipping_costly_in_the_second_pass():
     n = 100
     no_flags = np.zeros(n, bool)
     dense = [Bead((i,), (i,), 0.99) for i in range(n - 1)] + [Bead((n - 1,), (), 0.5), Bead((), (n - 1,), 0.5)]
-    params = second_pass_params(dense, no_flags, no_flags, config)
-    assert params.skip_gain == config.dense_skip_gain < 0
-    assert params.type_penalty == config.params.type_penalty
+    dp = second_pass_dp(dense, no_flags, no_flags, config)
+    assert dp.skip_gain == config.dense_skip_gain < 0
+    assert dp.flag_skip_gain == config.dp.flag_skip_gain
     sparse = [Bead((i,), (i,), 0.99) for i in range(90)] + [Bead((i,), (), 0.5) for i in range(90, 100)] + [
         Bead((), (j,), 0.5) for j in range(90, 100)
     ]
-    assert second_pass_params(sparse, no_flags, no_flags, config).skip_gain == config.params.skip_gain
+    assert second_pass_dp(sparse, no_flags, no_flags, config).skip_gain == config.dp.skip_gain
     # Boilerplate left out on purpose does not make a document look sparse.
     flags = np.zeros(n, bool)
     flags[90:] = True
-    assert second_pass_params(sparse, flags, flags, config).skip_gain == config.dense_skip_gain
+    assert second_pass_dp(sparse, flags, flags, config).skip_gain == config.dense_skip_gain
 
 
 def small_scorer() -> tuple[PairScorer, np.ndarray, np.ndarray]:
     src = unit(np.array([[1.0, 0.0, 0.2], [0.0, 1.0, 0.2], [0.6, 0.8, 0.1]]))
     tgt = unit(np.array([[0.9, 0.1, 0.2], [0.1, 0.9, 0.3], [0.7, 0.7, 0.0]]))
-    scorer = PairScorer(
-        src, tgt, np.ones(3), np.ones(3), np.zeros(3, int), np.zeros(3, int), pair_types(2), ScoringParams(min_scale=1e-6)
-    )
+    scorer = PairScorer(Side.from_embeddings(src), Side.from_embeddings(tgt), types=pair_types(2),
+                        params=ScoringParams(min_scale=1e-6))
     return scorer, src, tgt
 
 
@@ -164,14 +163,16 @@ def test_confident_one_to_one_documents_encode_nothing_more():
     src = sentences(30)
     texts = [f"s{i}" for i in range(30)]
     encoder = RecordingEncoder(texts + [f"t{i}" for i in range(30)], np.concatenate([src, translate(src)]))
-    beads = align_embeddings(src, translate(src), src_text=texts, tgt_text=[f"t{i}" for i in range(30)], encode=encoder)
+    tgt = Side.from_embeddings(translate(src), texts=[f"t{i}" for i in range(30)])
+    beads = align_sides(Side.from_embeddings(src, texts=texts), tgt, encode=encoder)
     assert [(b.src, b.tgt) for b in beads] == [((i,), (i,)) for i in range(30)]
     assert encoder.calls == []
 
 
 def test_second_pass_encodes_only_windows_near_a_deletion():
     src, tgt, src_text, tgt_text, encoder = deletion_case()
-    beads = align_embeddings(src, tgt, src_text=src_text, tgt_text=tgt_text, encode=encoder)
+    sides = Side.from_embeddings(src, texts=src_text), Side.from_embeddings(tgt, texts=tgt_text)
+    beads = align_sides(*sides, encode=encoder)
     assert ((12,), ()) in [(b.src, b.tgt) for b in beads]
     assert len(encoder.calls) == 1
     windows = encoder.calls[0]
@@ -179,9 +180,8 @@ def test_second_pass_encodes_only_windows_near_a_deletion():
     used = {int(word[1:]) for w in windows for word in w.split(" ") if word.startswith("s")}
     assert used and min(used) >= 10 and max(used) <= 14
     # Without texts or an encoder, or with the second pass off, the first pass is the answer.
-    first = align_embeddings(src, tgt)
-    off = align_embeddings(src, tgt, src_text=src_text, tgt_text=tgt_text, encode=encoder,
-                           config=AlignConfig(refine=RefineConfig(enabled=False)))
+    first = align_sides(src, tgt)
+    off = align_sides(*sides, AlignConfig(refine=RefineConfig(enabled=False)), encode=encoder)
     assert [(b.src, b.tgt) for b in off] == [(b.src, b.tgt) for b in first]
     assert len(encoder.calls) == 1
 
@@ -254,7 +254,8 @@ def test_second_pass_works_with_k_nearest_neighbour_baselines():
     """The second pass keeps the first pass's baseline kind (here k-NN) instead of refusing it."""
     src, tgt, src_text, tgt_text, encoder = deletion_case()
     config = AlignConfig(params=ScoringParams(neighbours=4))
-    beads = align_embeddings(src, tgt, src_text=src_text, tgt_text=tgt_text, encode=encoder, config=config)
+    beads = align_sides(Side.from_embeddings(src, texts=src_text), Side.from_embeddings(tgt, texts=tgt_text), config,
+                        encode=encoder)
     assert len(encoder.calls) == 1
     assert ((12,), ()) in [(b.src, b.tgt) for b in beads]
 
@@ -270,3 +271,62 @@ def test_wide_text_windows_only_near_first_pass_merges():
     assert [r for r in got if r[0] < 4] == [r for r in window_requests(mask, 3, lengths, 10_000)]
     assert [r for r in got if r[0] == 4] == [(4, 8)]  # sentences 4-7: the only 4-window inside ``near``
     assert text_window_requests(mask, near, 3, lengths, 10_000, wide=4) == window_requests(mask, 3, lengths, 10_000)
+
+
+def test_window_slack_is_the_gap_to_the_best_path_through_each_window_brute_force():
+    from itertools import product
+
+    from aligner.align.slack import window_slack
+
+    rng = np.random.default_rng(0)
+    n, m = 6, 5
+    types = pair_types(3, 5)
+    table = {i: rng.normal(size=(len(types), m + 1)) for i in range(1, n + 1)}
+
+    class Scorer:  # gains from a table; -inf where a bead would start before the documents
+        max_size = 3
+
+        def __init__(self):
+            self.types = types
+
+        def row_gains(self, i, jlo, jhi):
+            ok = np.array([[a <= i and j >= b for j in range(jlo, jhi + 1)] for a, b in types])
+            return np.where(ok, table[i][:, jlo : jhi + 1], -np.inf)
+
+    skip_src, skip_tgt = rng.normal(size=n) - 1.0, rng.normal(size=m) - 1.0
+    src, tgt = window_slack(Scorer(), (np.zeros(n + 1, int), np.full(n + 1, m)), skip_src, skip_tgt)
+
+    def paths(i, j):  # every monotonic path to (i, j): (gain, pair beads as (a, b, i, j))
+        if i == j == 0:
+            yield 0.0, ()
+            return
+        if i:
+            for g, p in paths(i - 1, j):
+                yield g + skip_src[i - 1], p
+        if j:
+            for g, p in paths(i, j - 1):
+                yield g + skip_tgt[j - 1], p
+        for t, (a, b) in enumerate(types):
+            if a <= i and b <= j:
+                for g, p in paths(i - a, j - b):
+                    yield g + table[i][t, j], p + ((a, b, i, j),)
+
+    every = list(paths(n, m))
+    best = max(g for g, _ in every)
+    want_src, want_tgt = np.full((3, n + 1), np.inf), np.full((3, m + 1), np.inf)
+    for g, p in every:
+        for a, b, i, j in p:
+            want_src[a - 1, i] = min(want_src[a - 1, i], best - g)
+            want_tgt[b - 1, j] = min(want_tgt[b - 1, j], best - g)
+    assert np.isfinite(src).any() and np.allclose(src, want_src) and np.allclose(tgt, want_tgt)
+    assert min(src[a - 1, i] for a, i in product(range(1, 4), range(n + 1))) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_second_pass_encodes_only_windows_near_the_best_path_with_the_same_beads():
+    src, tgt, src_text, tgt_text, encoder = deletion_case()
+    sides = Side.from_embeddings(src, texts=src_text), Side.from_embeddings(tgt, texts=tgt_text)
+    every = align_sides(*sides, AlignConfig(refine=RefineConfig(window_slack=None)), encode=encoder)
+    near = align_sides(*sides, encode=encoder)
+    assert [(b.src, b.tgt, b.score) for b in near] == [(b.src, b.tgt, b.score) for b in every]
+    all_windows, near_windows = encoder.calls
+    assert set(near_windows) < set(all_windows)

@@ -6,6 +6,7 @@ proportional to the band's area, so a narrow band keeps long documents linear.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
@@ -15,6 +16,22 @@ RowGains = Callable[[int, int, int], np.ndarray]
 of each type ending at ``(i, j)``; ``-inf`` where the bead is impossible."""
 
 NEG = -np.inf
+
+
+@dataclass(frozen=True)
+class DPParams:
+    """What the DP gains by leaving sentences unaligned, and when gap filling pairs them anyway."""
+
+    skip_gain: float = 0.0
+    """Gain of leaving one sentence unaligned."""
+    flag_skip_gain: float = 0.3
+    """Gain of leaving a flagged sentence unaligned (instead of ``skip_gain``)."""
+    gap_threshold: float = 0.0
+    """Relative similarity enough to pair the lone sentences of a gap between two pairs."""
+
+    def skip_gains(self, flags: np.ndarray) -> np.ndarray:
+        """Per sentence, the gain of leaving it unaligned."""
+        return np.where(flags, self.flag_skip_gain, self.skip_gain)
 
 
 def pair_types(max_align: int, max_bead: int = 6) -> list[tuple[int, int]]:
@@ -45,6 +62,16 @@ def banded_dp(
     gains ``skip_src`` (length n) and ``skip_tgt`` (length m). ``lo``/``hi`` (length n + 1,
     non-decreasing, ``lo[0] == 0``, ``hi[n] == m``) bound each row's target range.
     """
+    n, m = len(lo) - 1, int(hi[-1])
+    D, BP = best_scores(lo, hi, types, row_gains, skip_src, skip_tgt)
+    if not np.isfinite(D[n][m - int(lo[n])]):
+        raise RuntimeError("alignment band does not reach the end of both documents")
+    return _trace(BP, lo, [(1, 0)] + list(types), n, m, len(types) + 1)
+
+
+def best_scores(lo, hi, types, row_gains, skip_src, skip_tgt) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Per row ``i``, the best total gain of a path from ``(0, 0)`` to each cell ``(i, j)`` of the band
+    (``-inf`` where none reaches), and its back-pointers (arguments as ``banded_dp``)."""
     n = len(lo) - 1
     m = int(hi[-1])
     skip_cum = np.concatenate([[0.0], np.cumsum(skip_tgt, dtype=np.float64)])
@@ -65,13 +92,8 @@ def banded_dp(
             for t, (a, b) in enumerate(all_types):
                 if a > i:
                     continue
-                prev, plo = D[i - a], int(lo[i - a])
-                idx = js - b - plo
-                ok = (idx >= 0) & (idx < len(prev))
-                if not ok.any():
-                    continue
                 gain = skip_src[i - 1] if t == 0 else gains[t - 1]
-                cand = np.where(ok, prev[np.clip(idx, 0, len(prev) - 1)], NEG) + gain
+                cand = at_columns(D[i - a], int(lo[i - a]), js - b) + gain
                 better = cand > best
                 best = np.where(better, cand, best)
                 bp[better] = t
@@ -84,9 +106,14 @@ def banded_dp(
             bp[from_left] = vertical
         D.append(best)
         BP.append(bp)
-    if not np.isfinite(D[n][m - int(lo[n])]):
-        raise RuntimeError("alignment band does not reach the end of both documents")
-    return _trace(BP, lo, all_types, n, m, vertical)
+    return D, BP
+
+
+def at_columns(row: np.ndarray, start: int, cols: np.ndarray) -> np.ndarray:
+    """``row`` (a band row whose first cell is column ``start``) at columns ``cols``; -inf outside it."""
+    idx = cols - start
+    ok = (idx >= 0) & (idx < len(row))
+    return np.where(ok, row[np.clip(idx, 0, len(row) - 1)], NEG)
 
 
 def _trace(BP, lo, all_types, n, m, vertical) -> list[tuple[int, int, int, int]]:

@@ -17,7 +17,9 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from .base import Bead
+from .dp import DPParams
 from .scoring import ScoringParams
+from .windows import window_any
 
 Encode = Callable[[Sequence[str]], np.ndarray]
 """Encodes texts into unit vectors, e.g. ``Embedder.encode``."""
@@ -49,8 +51,15 @@ class RefineConfig:
     max_window_chars: int = 1000
     """Longer windows keep their summed vector: the encoder would truncate their text (512 tokens),
     and long inputs make its attention memory grow with the square of their length."""
+    window_slack: Optional[float] = 1.0
+    """Of those windows, only the ones a bead uses on some path within this much DP gain of the best
+    second-pass path on summed vectors are encoded: a window whose every bead lies further off would
+    need its text to move the path by more than text does (on ../shared/bench 0.5 already changes
+    beads, 1.0 none). None: encode them all."""
     params: ScoringParams = field(default_factory=_refine_params)
     """Gain weights of the second pass."""
+    dp: DPParams = field(default_factory=DPParams)
+    """Skip gains and gap filling of the second pass (``dense_skip_gain`` may replace the skip gain)."""
     dense_unaligned: float = 0.03
     """A document whose first pass left fewer unflagged sentences than this share unaligned is
     a dense translation (every sentence has its counterpart) ..."""
@@ -64,10 +73,10 @@ class RefineConfig:
     unaligned: a stretch of confident 1-1 pairs is not re-cut into bigger beads."""
 
 
-def second_pass_params(
+def second_pass_dp(
     beads: Sequence[Bead], src_flag: np.ndarray, tgt_flag: np.ndarray, config: RefineConfig
-) -> ScoringParams:
-    """The second pass's gain weights, with skipping made costly in a dense translation.
+) -> DPParams:
+    """The second pass's DP settings, with skipping made costly in a dense translation.
 
     Where the first pass paired nearly everything, a lone sentence is more likely a loose
     translation that a neighbour's merge swallowed than a real omission.
@@ -75,8 +84,8 @@ def second_pass_params(
     n_sent = len(src_flag) + len(tgt_flag)
     lone = sum(1 for b in beads if not (b.src and b.tgt) and not _flagged_skip(b, src_flag, tgt_flag))
     if n_sent and lone < config.dense_unaligned * n_sent:
-        return dataclasses.replace(config.params, skip_gain=config.dense_skip_gain)
-    return config.params
+        return dataclasses.replace(config.dp, skip_gain=config.dense_skip_gain)
+    return config.dp
 
 
 def _flagged_skip(bead: Bead, src_flag: np.ndarray, tgt_flag: np.ndarray) -> bool:
@@ -154,8 +163,6 @@ def merge_neighbourhood(beads: Sequence[Bead], n: int, m: int) -> tuple[np.ndarr
 def near_merges(beads: Sequence[Bead], n: int, m: int, max_size: int) -> tuple[np.ndarray, np.ndarray]:
     """Window masks ``(max_size, n + 1)`` / ``(max_size, m + 1)`` of the windows holding a sentence of
     :func:`merge_neighbourhood`."""
-    from .windows import window_any
-
     src, tgt = merge_neighbourhood(beads, n, m)
     return window_any(src, max_size), window_any(tgt, max_size)
 

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 
-from .anchors import anchor_matrices, window_sets
+from .dp import DPParams
+from .side import Side
 from .windows import WindowOverrides, window_any, window_crosses, window_embeddings, window_lengths
 
 
 @dataclass(frozen=True)
 class ScoringParams:
-    """Tunable weights of the bead gain (see ``PairScorer.row_gains``)."""
+    """Tunable weights of the bead gain (see ``PairScorer.row_gains``); the gains of leaving
+    sentences unaligned are the DP's (``DPParams``)."""
 
     threshold: float = 0.3
     """Relative similarity above which pairing beats leaving both sides unaligned."""
@@ -51,22 +52,8 @@ class ScoringParams:
     """Gain for a bead boundary that falls on a paragraph boundary on both sides."""
     paragraph_cross_penalty: float = 0.5
     """Penalty for merging sentences of different paragraphs into one side of a bead."""
-    skip_gain: float = 0.0
-    """Gain of leaving one sentence unaligned."""
-    window_length_power: float = 0.0
-    """Sentences enter a window's sum weighted by length**power (0: equal weights)."""
-    anchor_weight: float = 0.0
-    """Gain per shared anchor (acronym, name, URL) between a bead's sides, up to three."""
-    number_weight: float = 0.0
-    """Gain per shared number or date between a bead's sides, up to three."""
-    number_mismatch_penalty: float = 0.0
-    """Penalty when both sides hold numbers and none of them agree."""
-    gap_threshold: float = 0.0
-    """Relative similarity enough to pair the lone sentences of a gap between two pairs."""
     flag_penalty: float = 1.0
     """Penalty for a pair bead with a flagged (boilerplate) sentence on either side."""
-    flag_skip_gain: float = 0.3
-    """Gain of leaving a flagged sentence unaligned (instead of ``skip_gain``)."""
     neighbours: int = 0
     """Similarity baseline: mean cosine to this many nearest sentences of the other side; 0 (the
     default, best on ../shared/bench with boilerplate flags) takes the mean over the whole other side."""
@@ -81,52 +68,38 @@ class ScoringParams:
 
 
 class PairScorer:
-    """Computes DP gains of pair beads from sentence embeddings of both sides."""
+    """Computes DP gains of pair beads ending at each cell from the two sides' sentence embeddings.
+
+    ``dp`` matters here only for a flagged line facing the same flagged line, whose pair forgoes
+    the skip gains of both (see ``_same_flagged_gain``).
+    """
 
     def __init__(
-        self,
-        src_emb: np.ndarray,
-        tgt_emb: np.ndarray,
-        src_len: np.ndarray,
-        tgt_len: np.ndarray,
-        src_par: np.ndarray,
-        tgt_par: np.ndarray,
-        types: list[tuple[int, int]],
-        params: ScoringParams,
-        src_flag: np.ndarray | None = None,
-        tgt_flag: np.ndarray | None = None,
-        src_text: Sequence[str] | None = None,
-        tgt_text: Sequence[str] | None = None,
+        self, src: Side, tgt: Side, *, types: list[tuple[int, int]], params: ScoringParams, dp: DPParams = DPParams()
     ) -> None:
         self.types = types
         self.params = params
-        self._src_emb, self._tgt_emb = src_emb, tgt_emb
+        self.dp = dp
+        self._src_emb, self._tgt_emb = src.embeddings, tgt.embeddings
         k = max(max(a, b) for a, b in types)
         self.max_size = k
-        power = params.window_length_power
-        self.src_win = window_embeddings(src_emb, k, None if power == 0 else np.maximum(src_len, 1.0) ** power)
-        self.tgt_win = window_embeddings(tgt_emb, k, None if power == 0 else np.maximum(tgt_len, 1.0) ** power)
-        self.src_base = baselines(self.src_win, tgt_emb, params.neighbours)  # (k, n+1)
-        self.tgt_base = baselines(self.tgt_win, src_emb, params.neighbours)  # (k, m+1)
+        self.src_win = window_embeddings(src.embeddings, k)
+        self.tgt_win = window_embeddings(tgt.embeddings, k)
+        self.src_base = baselines(self.src_win, tgt.embeddings, params.neighbours)  # (k, n+1)
+        self.tgt_base = baselines(self.tgt_win, src.embeddings, params.neighbours)  # (k, m+1)
         self.scale = document_scale(
-            src_emb, tgt_emb, self.src_base[0, 1:], self.tgt_base[0, 1:], params.scale_quantile, params.min_scale
+            src.embeddings, tgt.embeddings, self.src_base[0, 1:], self.tgt_base[0, 1:], params.scale_quantile,
+            params.min_scale,
         )
-        self.src_loglen = np.log(window_lengths(src_len, k) + 10.0)
-        self.tgt_loglen = np.log(window_lengths(tgt_len, k) + 10.0)
-        self.src_cross = window_crosses(src_par, k)
-        self.tgt_cross = window_crosses(tgt_par, k)
-        self.src_flagged = window_any(np.zeros(len(src_emb), bool) if src_flag is None else src_flag, k)
-        self.tgt_flagged = window_any(np.zeros(len(tgt_emb), bool) if tgt_flag is None else tgt_flag, k)
-        self.anchors = None
-        if src_text is not None and tgt_text is not None and (
-            params.anchor_weight or params.number_weight or params.number_mismatch_penalty
-        ):
-            sn, so = anchor_matrices(src_text)
-            tn, to = anchor_matrices(tgt_text)
-            self.anchors = (window_sets(sn, k), window_sets(so, k), window_sets(tn, k), window_sets(to, k))
-        self._same_flagged = _same_flagged_keys(src_text, tgt_text, src_flag, tgt_flag)
-        self.src_boundary = _boundaries(src_par)
-        self.tgt_boundary = _boundaries(tgt_par)
+        self.src_loglen = np.log(window_lengths(src.lengths, k) + 10.0)
+        self.tgt_loglen = np.log(window_lengths(tgt.lengths, k) + 10.0)
+        self.src_cross = window_crosses(src.paragraphs, k)
+        self.tgt_cross = window_crosses(tgt.paragraphs, k)
+        self.src_flagged = window_any(src.flags, k)
+        self.tgt_flagged = window_any(tgt.flags, k)
+        self._same_flagged = _same_flagged_keys(src, tgt)
+        self.src_boundary = _boundaries(src.paragraphs)
+        self.tgt_boundary = _boundaries(tgt.paragraphs)
         self._src_sent_base, self._tgt_sent_base = self.src_base[0, 1:], self.tgt_base[0, 1:]
         self._text: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._text_weight = 0.0
@@ -149,7 +122,9 @@ class PairScorer:
         src: WindowOverrides,
         tgt: WindowOverrides,
         weight: float,
+        *,
         params: ScoringParams | None = None,
+        dp: DPParams | None = None,
         types: list[tuple[int, int]] | None = None,
         many_allowed: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> "PairScorer":
@@ -157,7 +132,7 @@ class PairScorer:
 
         The overrides are, in practice, the concatenated text of the windows worth encoding; all
         other windows keep their summed vectors, so they score as before. ``params`` replaces the
-        gain weights and ``types`` the bead types (sizes up to the first pass's largest), and
+        gain weights, ``dp`` the skip gains, ``types`` the bead types (sizes up to the first pass's largest), and
         ``many_allowed`` (window masks) says where many-to-many beads may end; the
         baselines (their ``neighbours`` setting included) and the document scale stay those of the
         first pass, whatever ``params.neighbours`` says.
@@ -176,6 +151,8 @@ class PairScorer:
         other._text_weight = float(weight)
         if params is not None or types is not None:
             other._set_params(params or self.params, types)
+        if dp is not None:
+            other.dp = dp
         other.many_allowed = many_allowed
         return other
 
@@ -236,15 +213,13 @@ class PairScorer:
                 many = many & ok.any(axis=1)
             if p.crossing_weight and many.any():
                 gain -= p.crossing_weight * self._crossing_excess(i, jlo, jhi, sim, many)
-        if self.anchors is not None:
-            gain += self._anchor_gain(i, jlo, jhi, a_idx, b_idx)
         gain += p.paragraph_bonus * (self.src_boundary[i] & self.tgt_boundary[jlo : jhi + 1])[None, :]
         return np.where(np.isnan(gain), -np.inf, gain)
 
     def _same_flagged_gain(self, i: int, jlo: int, jhi: int) -> np.ndarray:
         """Extra 1-1 gain where flagged source line ``i - 1`` faces the same flagged target line: it
         cancels the flag penalty and the two skips forgone, so the pair is judged on similarity."""
-        p = self.params
+        p, dp = self.params, self.dp
         src_key, tgt_key = self._same_flagged
         out = np.zeros(jhi - jlo + 1)
         key = src_key[i - 1]
@@ -252,7 +227,7 @@ class PairScorer:
             return out
         js = np.arange(jlo, jhi + 1)
         same = (js >= 1) & (tgt_key[np.maximum(js - 1, 0)] == key)
-        return np.where(same, p.flag_penalty + 2 * (p.flag_skip_gain - p.skip_gain), 0.0)
+        return np.where(same, p.flag_penalty + 2 * (dp.flag_skip_gain - dp.skip_gain), 0.0)
 
     def _crossing_excess(self, i: int, jlo: int, jhi: int, sim: np.ndarray, types: np.ndarray) -> np.ndarray:
         """For many-to-many types, how much the bead's diagonal 1-1 pairs (first with first, last
@@ -279,18 +254,6 @@ class PairScorer:
             excess = np.minimum(first_first, last_last) - crossing - self.params.crossing_margin
             out[t] = np.where(js >= b, np.clip(excess, 0.0, None), 0.0)
         return np.nan_to_num(out)
-
-    def _anchor_gain(self, i: int, jlo: int, jhi: int, a_idx: np.ndarray, b_idx: np.ndarray) -> np.ndarray:
-        """Shared numbers/anchors reward a bead; disagreeing numbers penalise it."""
-        p = self.params
-        sn, so, tn, to = self.anchors
-        common_num = np.einsum("bwd,ad->abw", tn[:, jlo : jhi + 1], sn[:, i])[a_idx, b_idx]
-        common_other = np.einsum("bwd,ad->abw", to[:, jlo : jhi + 1], so[:, i])[a_idx, b_idx]
-        has_src = sn[a_idx, i].sum(axis=1)[:, None] > 0
-        has_tgt = tn[b_idx, jlo : jhi + 1].sum(axis=2) > 0
-        mismatch = has_src & has_tgt & (common_num == 0)
-        return (p.number_weight * np.minimum(common_num, 3) + p.anchor_weight * np.minimum(common_other, 3)
-                - p.number_mismatch_penalty * mismatch)
 
     def bead_similarity(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """Relative similarity of the pair bead ``[i0, i1) x [j0, j1)`` (sizes up to ``max_size``)."""
@@ -321,13 +284,14 @@ def _normalised(text: str) -> str:
     return " ".join("".join(ch for ch in text.casefold() if ch.isalnum() or ch.isspace()).split())
 
 
-def _same_flagged_keys(src_text, tgt_text, src_flag, tgt_flag) -> tuple[np.ndarray, np.ndarray] | None:
+def _same_flagged_keys(src: Side, tgt: Side) -> tuple[np.ndarray, np.ndarray] | None:
     """Per side, an id for each flagged line whose normalised text is also a flagged line of the
     other side (-1 / -2 elsewhere, so that they never match), or None when there is none."""
-    if src_text is None or tgt_text is None or src_flag is None or tgt_flag is None:
+    if src.texts is None or tgt.texts is None:
         return None
-    src_norm = {int(k): _normalised(src_text[k]) for k in np.flatnonzero(src_flag)}
-    tgt_norm = {int(k): _normalised(tgt_text[k]) for k in np.flatnonzero(tgt_flag)}
+    src_text, tgt_text = src.texts, tgt.texts
+    src_norm = {int(k): _normalised(src_text[k]) for k in np.flatnonzero(src.flags)}
+    tgt_norm = {int(k): _normalised(tgt_text[k]) for k in np.flatnonzero(tgt.flags)}
     shared = sorted(({t for t in src_norm.values() if t} & {t for t in tgt_norm.values() if t}))
     if not shared:
         return None

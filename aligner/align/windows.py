@@ -8,17 +8,14 @@ from __future__ import annotations
 import numpy as np
 
 
-def window_embeddings(emb: np.ndarray, max_size: int, weights: np.ndarray | None = None) -> np.ndarray:
+def window_embeddings(emb: np.ndarray, max_size: int) -> np.ndarray:
     """Return ``W`` of shape ``(max_size, n + 1, d)``: ``W[k-1, e]`` embeds sentences ``[e-k, e)``.
 
-    Rows whose window would start before 0 are zero. ``weights`` (one per sentence) scale each
-    vector before summing, e.g. to favour longer sentences the way mean pooling over the
-    concatenated text would.
+    Rows whose window would start before 0 are zero.
     """
     n, d = emb.shape
-    vecs = emb if weights is None else emb * weights[:, None]
     prefix = np.zeros((n + 1, d), dtype=np.float64)
-    np.cumsum(vecs, axis=0, out=prefix[1:])
+    np.cumsum(emb, axis=0, out=prefix[1:])
     out = np.zeros((max_size, n + 1, d), dtype=np.float32)
     for k in range(1, max_size + 1):
         if k > n:

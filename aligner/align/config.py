@@ -1,0 +1,33 @@
+"""How to align: ``AlignConfig`` gathers the settings of every stage of the aligner."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .confidence import Calibration
+from .dp import DPParams
+from .refine import RefineConfig
+from .scoring import ScoringParams
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    """How to align: bead sizes, gain weights, calibration and the size of the search band."""
+
+    max_align: int = 4
+    """Most sentences on one side of a bead."""
+    max_bead: int = 6
+    """Most sentences in one bead, both sides together: 2-2, 2-3, 3-2 and 3-3 beads need 4 to 6.
+    Beads with two or more sentences on both sides are the second pass's (see ``RefineConfig``)."""
+    params: ScoringParams = field(default_factory=ScoringParams)
+    """Gain weights of the first pass's pair beads."""
+    dp: DPParams = field(default_factory=DPParams)
+    """Skip gains and gap filling of the first pass."""
+    calibration: Calibration = field(default_factory=Calibration)
+    full_dp_cells: int = 300_000
+    """Documents up to this many grid cells get the exact full DP; larger ones a coarse pass + band."""
+    coarse_factor: int = 8
+    """Sentences per block in the coarse pass; the coarse pass recurses until its grid is small."""
+    band_radius: int = 24
+    """Minimum half-width of the fine band around the coarse path, in sentences."""
+    refine: RefineConfig = field(default_factory=RefineConfig)
+    """The second pass over uncertain stretches (needs the texts and an ``encode`` function)."""

@@ -1,0 +1,122 @@
+"""Second pass: the uncertain stretches again, with their multi-sentence windows encoded as text.
+
+``plan_windows`` picks the windows worth encoding (see ``refine``), and of those only the ones a
+bead near the best path uses (``slack``); ``second_pass`` blends their text similarity into the
+first pass's scorer, allows the bigger beads, and runs the DP again in a corridor around the
+first path.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+
+from .band import band_around
+from .base import Bead
+from .config import AlignConfig
+from .dp import DPParams, pair_types
+from .first_pass import FirstAlignment
+from .path import Band, best_path, scored_beads
+from .refine import (
+    attach_fragments, merge_neighbourhood, near_merges, second_pass_dp, text_window_requests, unsettled, window_texts,
+)
+from .scoring import PairScorer
+from .side import Side
+from .slack import window_slack
+from .windows import WindowOverrides
+
+log = logging.getLogger(__name__)
+
+Requests = list[tuple[int, int]]
+"""Windows as ``(size, end)``: sentences ``[end - size, end)``."""
+
+
+@dataclass(frozen=True)
+class WindowPlan:
+    """The windows of each side whose text the second pass wants encoded."""
+
+    src: Requests
+    tgt: Requests
+
+    def texts(self, src: Side, tgt: Side) -> list[str]:
+        """Their texts: source windows, then target windows."""
+        return window_texts(src.texts, self.src) + window_texts(tgt.texts, self.tgt)
+
+
+def plan_windows(first: FirstAlignment, src: Side, tgt: Side, config: AlignConfig) -> Optional[WindowPlan]:
+    """The windows in or near the first pass's unsettled beads that a bead within
+    ``refine.window_slack`` of the best second-pass path (on summed vectors) uses; None when
+    there are none (or no texts)."""
+    refine = config.refine
+    if not refine.enabled or src.texts is None or tgt.texts is None:
+        return None
+    beads, n, m = first.beads, len(src), len(tgt)
+    masks = unsettled(beads, n, m, refine.confidence, refine.reach, src.flags, tgt.flags)
+    size = min(first.scorer.max_size, refine.max_text_size)
+    near = merge_neighbourhood(beads, n, m)
+    src_req, tgt_req = (
+        text_window_requests(mask, close, size, side.text_lengths, refine.max_window_chars, refine.wide_window)
+        for mask, close, side in zip(masks, near, (src, tgt))
+    )
+    if refine.window_slack is not None and (src_req or tgt_req):
+        dp = second_pass_dp(first.beads, src.flags, tgt.flags, refine)
+        summed = _second_scorer(first, config, dp, _overrides(first.scorer.src_win), _overrides(first.scorer.tgt_win))
+        src_slack, tgt_slack = window_slack(summed, _second_band(first, n, m, refine.band_radius),
+                                            dp.skip_gains(src.flags), dp.skip_gains(tgt.flags))
+        total = len(src_req) + len(tgt_req)
+        src_req = [(a, e) for a, e in src_req if src_slack[a - 1, e] <= refine.window_slack]
+        tgt_req = [(b, e) for b, e in tgt_req if tgt_slack[b - 1, e] <= refine.window_slack]
+        log.debug("second pass: %d of %d windows near the best path", len(src_req) + len(tgt_req), total)
+    if not src_req and not tgt_req:
+        return None
+    return WindowPlan(src_req, tgt_req)
+
+
+def second_pass(
+    first: FirstAlignment, windows: WindowPlan, src: Side, tgt: Side, config: AlignConfig, vectors: np.ndarray
+) -> list[Bead]:
+    """The final beads, given one unit vector per window text (``vectors``, in ``windows.texts`` order)."""
+    refine, n, m, scorer = config.refine, len(src), len(tgt), first.scorer
+    log.debug("second pass: %d source and %d target windows encoded as text", len(windows.src), len(windows.tgt))
+    dp = second_pass_dp(first.beads, src.flags, tgt.flags, refine)
+    text_scorer = _second_scorer(
+        first, config, dp,
+        _overrides(scorer.src_win, windows.src, vectors[: len(windows.src)]),
+        _overrides(scorer.tgt_win, windows.tgt, vectors[len(windows.src) :]),
+    )
+    spans = best_path(text_scorer, _second_band(first, n, m, refine.band_radius), src.flags, tgt.flags, dp)
+    if refine.attach_gain is not None:
+        spans = attach_fragments(spans, text_scorer.text_cosine, src.flags, tgt.flags,
+                                 config.max_align, config.max_bead, refine.attach_gain)
+    return scored_beads(spans, text_scorer, config.calibration, first.best, src.flags, tgt.flags)
+
+
+def _overrides(windows: np.ndarray, requests: Requests = (), vectors: Optional[np.ndarray] = None) -> WindowOverrides:
+    """The text vectors of ``requests`` over a side's summed ``windows`` (none: all stay summed)."""
+    if vectors is None:
+        vectors = np.zeros((0, windows.shape[2]), np.float32)
+    return WindowOverrides(windows.shape[:2], list(requests), vectors)
+
+
+def _second_scorer(
+    first: FirstAlignment, config: AlignConfig, dp: DPParams, src: WindowOverrides, tgt: WindowOverrides
+) -> PairScorer:
+    """The first pass's scorer with the second pass's weights, bead types and text windows."""
+    refine, scorer = config.refine, first.scorer
+    n, m = scorer.src_win.shape[1] - 1, scorer.tgt_win.shape[1] - 1
+    return scorer.with_text_windows(
+        src, tgt, refine.text_weight,
+        params=refine.params,
+        dp=dp,
+        types=pair_types(config.max_align, config.max_bead),
+        many_allowed=near_merges(first.beads, n, m, scorer.max_size) if refine.many_near_merges else None,
+    )
+
+
+def _second_band(first: FirstAlignment, n: int, m: int, radius: int) -> Band:
+    """A corridor of ``radius`` sentences around the first path, inside the first pass's band."""
+    lo, hi = first.band
+    lo2, hi2 = band_around(first.spans, 1, n, m, radius)
+    return np.maximum(lo2, lo), np.minimum(hi2, hi)
