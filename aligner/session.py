@@ -39,7 +39,10 @@ class AlignmentSession:
         src_lang: str = "id",
         tgt_lang: str = "en",
         config: Optional[AlignConfig] = None,
+        embeddings: Optional[tuple[np.ndarray, np.ndarray]] = None,
     ) -> None:
+        """``embeddings``: the sentences' vectors from an earlier session (``src_emb``, ``tgt_emb``),
+        e.g. kept beside a project file; they spare the sentence encoding."""
         self.src_sentences = list(src_sentences)
         self.tgt_sentences = list(tgt_sentences)
         self.src_lang = src_lang
@@ -49,6 +52,11 @@ class AlignmentSession:
         self.encoder_calls = 0
         self._windows: Optional[dict[str, np.ndarray]] = None  # None until the first align()
         self._solved: dict = {}  # final beads of the last align()'s stretches, by their bounds
+        if embeddings is not None:
+            self._src_emb, self._tgt_emb = (np.asarray(e, dtype=np.float32) for e in embeddings)
+            if (len(self._src_emb), len(self._tgt_emb)) != (len(self.src_sentences), len(self.tgt_sentences)):
+                raise ValueError("embeddings do not match the sentences")
+            return
         texts = [s.text for s in self.src_sentences] + [s.text for s in self.tgt_sentences]
         emb = self._encode(texts) if texts else np.zeros((0, embedder.dim), np.float32)
         self._src_emb = emb[: len(self.src_sentences)]

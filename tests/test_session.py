@@ -105,3 +105,15 @@ def test_one_more_anchor_redoes_only_the_stretch_it_splits(texts, monkeypatch):
     monkeypatch.setattr(aligner.api, "plan_embedded", counting_plan)
     assert triples(session.align(more)) == expected
     assert planned == [(3, 4), (3, 4)]  # 13-15 / 14-17 and 17-19 / 19-22, around the new anchor
+
+
+def test_embeddings_of_an_earlier_session_spare_the_sentence_encoding(texts):
+    first = AlignmentSession.from_texts(*texts, model=HashingEmbedder())
+    embedder = CountingEmbedder()
+    again = AlignmentSession(first.src_sentences, first.tgt_sentences, embedder,
+                             embeddings=(first.src_emb, first.tgt_emb))
+    assert embedder.calls == again.encoder_calls == 0
+    assert triples(again.align()) == triples(first.align())
+    assert embedder.calls == again.encoder_calls == 1  # the windows only
+    with pytest.raises(ValueError, match="do not match"):
+        AlignmentSession(first.src_sentences[:3], first.tgt_sentences, embedder, embeddings=(first.src_emb, first.tgt_emb))
