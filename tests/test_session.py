@@ -76,6 +76,9 @@ def test_invalid_anchors_raise_aligner_error(texts):
         session.align([((3,), (8,)), ((5,), (6,))])
     with pytest.raises(AlignerError, match="source index 25 is out of range"):
         session.align([((25,), ())])
+    with pytest.raises(AlignerError, match="anchors must be a list"):
+        session.align(7)
+    assert session.encoder_calls == 1  # refused before any work
 
 
 def test_segmented_session_and_empty_side():
