@@ -8,6 +8,7 @@ make no encoder call (a window the first call did not encode keeps its first-pas
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Optional, Sequence
 
 import numpy as np
@@ -39,7 +40,10 @@ class AlignmentSession:
         src_lang: str = "id",
         tgt_lang: str = "en",
         config: Optional[AlignConfig] = None,
+        embeddings: Optional[tuple[np.ndarray, np.ndarray]] = None,
     ) -> None:
+        """``embeddings``: the sentences' vectors from an earlier session (``src_emb``, ``tgt_emb``),
+        e.g. kept beside a project file; they spare the sentence encoding."""
         self.src_sentences = list(src_sentences)
         self.tgt_sentences = list(tgt_sentences)
         self.src_lang = src_lang
@@ -49,6 +53,12 @@ class AlignmentSession:
         self.encoder_calls = 0
         self._windows: Optional[dict[str, np.ndarray]] = None  # None until the first align()
         self._solved: dict = {}  # final beads of the last align()'s stretches, by their bounds
+        self._lock = threading.Lock()  # one align() at a time (an editor's server may have several requests)
+        if embeddings is not None:
+            self._src_emb, self._tgt_emb = (np.asarray(e, dtype=np.float32) for e in embeddings)
+            if (len(self._src_emb), len(self._tgt_emb)) != (len(self.src_sentences), len(self.tgt_sentences)):
+                raise ValueError("embeddings do not match the sentences")
+            return
         texts = [s.text for s in self.src_sentences] + [s.text for s in self.tgt_sentences]
         emb = self._encode(texts) if texts else np.zeros((0, embedder.dim), np.float32)
         self._src_emb = emb[: len(self.src_sentences)]
@@ -97,6 +107,15 @@ class AlignmentSession:
         Invalid anchors raise ``aligner.AlignerError``. Only the first call encodes (the second
         pass's windows); later ones reuse those vectors.
         """
+        anchors = self.check(anchors)
+        with self._lock:
+            beads = self._align(anchors)
+        result = AlignmentResult(self.src_sentences, self.tgt_sentences, beads, self.src_lang, self.tgt_lang,
+                                 model=getattr(self.embedder, "name", ""))
+        result.meta["anchors"] = len(anchors)
+        return result
+
+    def _align(self, anchors: list[Anchor]):
         plan = plan_pinned(self.src_sentences, self.tgt_sentences, self._src_emb, self._tgt_emb, anchors,
                            self.config, second_pass=True, solved=self._solved)
         dim = self._src_emb.shape[1]
@@ -110,10 +129,7 @@ class AlignmentSession:
                       sum(t in self._windows for t in plan.texts), len(plan.texts), sum(p.done is not None for p in plan.pieces))
         beads = plan.finish(vectors)
         self._solved = plan.solved  # the stretches of this call: the next one (one more anchor) redoes few
-        result = AlignmentResult(self.src_sentences, self.tgt_sentences, beads, self.src_lang, self.tgt_lang,
-                                 model=getattr(self.embedder, "name", ""))
-        result.meta["anchors"] = len(anchors)
-        return result
+        return beads
 
     def check(self, anchors: Sequence[Anchor]) -> list[Anchor]:
         """``anchors`` as tuples of ints, or ``AlignerError`` saying what is wrong with them."""

@@ -76,6 +76,9 @@ def test_invalid_anchors_raise_aligner_error(texts):
         session.align([((3,), (8,)), ((5,), (6,))])
     with pytest.raises(AlignerError, match="source index 25 is out of range"):
         session.align([((25,), ())])
+    with pytest.raises(AlignerError, match="anchors must be a list"):
+        session.align(7)
+    assert session.encoder_calls == 1  # refused before any work
 
 
 def test_segmented_session_and_empty_side():
@@ -105,3 +108,15 @@ def test_one_more_anchor_redoes_only_the_stretch_it_splits(texts, monkeypatch):
     monkeypatch.setattr(aligner.api, "plan_embedded", counting_plan)
     assert triples(session.align(more)) == expected
     assert planned == [(3, 4), (3, 4)]  # 13-15 / 14-17 and 17-19 / 19-22, around the new anchor
+
+
+def test_embeddings_of_an_earlier_session_spare_the_sentence_encoding(texts):
+    first = AlignmentSession.from_texts(*texts, model=HashingEmbedder())
+    embedder = CountingEmbedder()
+    again = AlignmentSession(first.src_sentences, first.tgt_sentences, embedder,
+                             embeddings=(first.src_emb, first.tgt_emb))
+    assert embedder.calls == again.encoder_calls == 0
+    assert triples(again.align()) == triples(first.align())
+    assert embedder.calls == again.encoder_calls == 1  # the windows only
+    with pytest.raises(ValueError, match="do not match"):
+        AlignmentSession(first.src_sentences[:3], first.tgt_sentences, embedder, embeddings=(first.src_emb, first.tgt_emb))

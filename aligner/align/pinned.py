@@ -51,10 +51,14 @@ def check_anchors(anchors: Sequence[Anchor], n: int, m: int) -> list[Anchor]:
     anchors (overlap, duplicates included), two-sided anchors whose order differs between the
     sides (crossing).
     """
+    try:
+        items = list(anchors)
+    except TypeError:
+        raise AlignerError("anchors must be a list of (source indexes, target indexes) pairs") from None
     out: list[Anchor] = []
     src_owner: dict[int, Anchor] = {}
     tgt_owner: dict[int, Anchor] = {}
-    for raw in anchors:
+    for raw in items:
         anchor = _as_anchor(raw)
         src, tgt = anchor
         what = f"anchor {anchor_text(anchor)}"
