@@ -154,25 +154,53 @@ def test_the_same_flagged_line_on_both_sides_is_paired():
     assert ((4,), ()) in [(b.src, b.tgt) for b in beads] and ((), (4,)) in [(b.src, b.tgt) for b in beads]
 
 
+def _sides(src_len, tgt_len, tgt_flags=None):
+    return (Side.from_embeddings(np.zeros((len(src_len), 2)), lengths=np.array(src_len, float)),
+            Side.from_embeddings(np.zeros((len(tgt_len), 2)), lengths=np.array(tgt_len, float), flags=tgt_flags))
+
+
 def test_attach_fragments_joins_a_lone_sentence_that_completes_its_neighbour():
-    from aligner.align.refine import attach_fragments
+    from aligner.align.refine import AttachRule, attach_fragments
 
     # Pairs (0|0), (1|1); target 2 alone; pair (2|3). Target 2 completes pair (1|1) (+0.02), not (2|3).
     spans = [(0, 1, 0, 1), (1, 2, 1, 2), (2, 2, 2, 3), (2, 3, 3, 4)]
     cos = {(1, 2, 1, 2): 0.88, (1, 2, 1, 3): 0.90, (2, 3, 3, 4): 0.90, (2, 3, 2, 4): 0.89}
-    flags = np.zeros(4, bool)
+    src, tgt = _sides([100, 100, 100], [100, 100, 100, 100])  # every sentence of full length
+    rule = AttachRule(max_align=4, max_bead=6, min_gain=0.005, loose_gain=None)
 
     def text_cosine(*bead):
         return cos.get(bead)
 
-    assert attach_fragments(spans, text_cosine, flags, flags, 4, 6, 0.005) == [(0, 1, 0, 1), (1, 2, 1, 3), (2, 3, 3, 4)]
+    assert attach_fragments(spans, text_cosine, src, tgt, rule) == [(0, 1, 0, 1), (1, 2, 1, 3), (2, 3, 3, 4)]
     # A deleted sentence dilutes both neighbours: it stays alone.
     cos[(1, 2, 1, 3)] = 0.86
-    assert attach_fragments(spans, text_cosine, flags, flags, 4, 6, 0.005) == spans
+    assert attach_fragments(spans, text_cosine, src, tgt, rule) == spans
     # Windows that were not encoded (None) and flagged lines are never attached.
     cos[(1, 2, 1, 3)] = 0.95
-    flagged = np.array([False, False, True, False])
-    assert attach_fragments(spans, text_cosine, flags, flagged, 4, 6, 0.005) == spans
-    assert attach_fragments(spans, lambda *b: None, flags, flags, 4, 6, 0.005) == spans
+    _, flagged = _sides([100, 100, 100], [100, 100, 100, 100], np.array([False, False, True, False]))
+    assert attach_fragments(spans, text_cosine, src, flagged, rule) == spans
+    assert attach_fragments(spans, lambda *b: None, src, tgt, rule) == spans
     # Size limits hold: with at most one sentence a side, nothing can grow.
-    assert attach_fragments(spans, text_cosine, flags, flags, 1, 6, 0.005) == spans
+    assert attach_fragments(spans, text_cosine, src, tgt, AttachRule(max_align=1, loose_gain=None)) == spans
+
+
+def test_attach_fragments_length_ratio_tells_a_split_sentence_from_a_deletion():
+    from aligner.align.refine import AttachRule, attach_fragments
+
+    # Target 2 alone between pairs (1|1) and (2|3); joining (1|1) costs 0.01 of cosine either way.
+    spans = [(0, 1, 0, 1), (1, 2, 1, 2), (2, 2, 2, 3), (2, 3, 3, 4)]
+    cos = {(1, 2, 1, 2): 0.88, (1, 2, 1, 3): 0.87, (2, 3, 3, 4): 0.90, (2, 3, 2, 4): 0.85}
+    rule = AttachRule(max_align=4, max_bead=6, min_gain=0.005, loose_gain=-0.03)
+
+    def text_cosine(*bead):
+        return cos.get(bead)
+
+    # The translator split source 1 into targets 1 and 2 (half length each): joining evens the ratio out.
+    split = _sides([100, 100, 100], [100, 50, 50, 100])
+    assert attach_fragments(spans, text_cosine, *split, rule) == [(0, 1, 0, 1), (1, 2, 1, 3), (2, 3, 3, 4)]
+    # Target 2 is a whole sentence with no counterpart: joining would make (1|1) twice too long.
+    deletion = _sides([100, 100, 100], [100, 100, 100, 100])
+    assert attach_fragments(spans, text_cosine, *deletion, rule) == spans
+    # A larger fall in cosine is a deletion whatever the lengths say.
+    cos[(1, 2, 1, 3)] = 0.84
+    assert attach_fragments(spans, text_cosine, *split, rule) == spans

@@ -19,6 +19,7 @@ import numpy as np
 from .base import Bead
 from .dp import DPParams
 from .scoring import ScoringParams
+from .side import Side
 from .windows import window_any
 
 Encode = Callable[[Sequence[str]], np.ndarray]
@@ -65,9 +66,13 @@ class RefineConfig:
     a dense translation (every sentence has its counterpart) ..."""
     dense_skip_gain: float = -0.1
     """... and in the second pass leaving a sentence unaligned gains this (a small cost) there."""
-    attach_gain: float = 0.005
+    attach_gain: Optional[float] = 0.005
     """A sentence left alone next to a pair joins it when the pair's encoded texts grow at least this
-    much more alike with it (cosine): a fragment a translator merged, not a deletion (which dilutes)."""
+    much more alike with it (cosine): a fragment a translator merged, not a deletion (which dilutes);
+    None: no joining."""
+    attach_loose_gain: Optional[float] = -0.03
+    """It joins as well when the cosine falls by less than this while the pair's length ratio moves
+    closer to the document's (see ``AttachRule``)."""
     many_near_merges: bool = True
     """Many-to-many beads (2-2, 2-3, 3-3 ...) only where the first pass merged or left a sentence
     unaligned: a stretch of confident 1-1 pairs is not re-cut into bigger beads."""
@@ -95,27 +100,41 @@ def _flagged_skip(bead: Bead, src_flag: np.ndarray, tgt_flag: np.ndarray) -> boo
     return bool(src_flag[list(bead.src)].any() or tgt_flag[list(bead.tgt)].any())
 
 
+@dataclass(frozen=True)
+class AttachRule:
+    """When a lone sentence joins the neighbouring pair (see ``attach_fragments``)."""
+
+    max_align: int = 4
+    max_bead: int = 6
+    min_gain: float = 0.005
+    """Joins when the pair's encoded texts grow at least this much more alike with it (cosine)."""
+    loose_gain: Optional[float] = -0.03
+    """... or when they stay nearly as alike (cosine falls by less than this) while the pair's
+    length ratio moves closer to the document's; None: cosine alone decides."""
+
+
 def attach_fragments(
     spans: list[tuple[int, int, int, int]],
     text_cosine: Callable[[int, int, int, int], Optional[float]],
-    src_flag: np.ndarray,
-    tgt_flag: np.ndarray,
-    max_align: int,
-    max_bead: int,
-    min_gain: float,
+    src: Side,
+    tgt: Side,
+    rule: AttachRule = AttachRule(),
 ) -> list[tuple[int, int, int, int]]:
-    """Join each lone unflagged sentence to the neighbouring pair whose encoded text it completes.
+    """Join each lone unflagged sentence to the neighbouring pair whose translation it completes.
 
     ``text_cosine(i0, i1, j0, j1)`` is the cosine of a bead's windows as text (None: not encoded).
-    A fragment joins the side of the pair it sits on, before or after it, when that raises the
-    cosine by at least ``min_gain`` (the better neighbour wins); bead size limits hold.
+    A fragment joins the side of the pair it sits on, before or after it (the larger cosine gain
+    wins), when the cosine grows by ``rule.min_gain``, or barely falls while the pair's length
+    ratio gets closer to the document's: a sentence a translator split off carries the missing
+    length, a deleted one makes the pair lopsided. Bead size limits hold.
     """
     out = list(spans)
+    off_ratio = _length_mismatch(out, src.lengths, tgt.lengths)
     k = 0
     while k < len(out):
         i0, i1, j0, j1 = out[k]
-        lone_src = i1 - i0 == 1 and j1 == j0 and not src_flag[i0]
-        lone_tgt = j1 - j0 == 1 and i1 == i0 and not tgt_flag[j0]
+        lone_src = i1 - i0 == 1 and j1 == j0 and not src.flags[i0]
+        lone_tgt = j1 - j0 == 1 and i1 == i0 and not tgt.flags[j0]
         if not (lone_src or lone_tgt):
             k += 1
             continue
@@ -128,13 +147,18 @@ def attach_fragments(
                 continue
             grown = (min(a0, i0), max(a1, i1), b0, b1) if lone_src else (a0, a1, min(b0, j0), max(b1, j1))
             na, nb_ = grown[1] - grown[0], grown[3] - grown[2]
-            if max(na, nb_) > max_align or na + nb_ > max_bead:
+            if max(na, nb_) > rule.max_align or na + nb_ > rule.max_bead:
                 continue
             before, after = text_cosine(a0, a1, b0, b1), text_cosine(*grown)
-            if before is None or after is None or after - before < min_gain:
+            if before is None or after is None:
                 continue
-            if best is None or after - before > best[0]:
-                best = (after - before, nb, grown)
+            gain = after - before
+            evens_out = (rule.loose_gain is not None and gain >= rule.loose_gain
+                         and off_ratio(*grown) <= off_ratio(a0, a1, b0, b1))
+            if gain < rule.min_gain and not evens_out:
+                continue
+            if best is None or gain > best[0]:
+                best = (gain, nb, grown)
         if best is None:
             k += 1
             continue
@@ -143,6 +167,22 @@ def attach_fragments(
         del out[max(k, nb)]
         k = min(k, nb) + 1
     return out
+
+
+def _length_mismatch(
+    spans: Sequence[tuple[int, int, int, int]], src_len: np.ndarray, tgt_len: np.ndarray
+) -> Callable[[int, int, int, int], float]:
+    """How far a bead's character-length ratio is from the document's (over the pairs of ``spans``),
+    as ``|log(target / (ratio * source))|`` with one character of smoothing."""
+    pairs = [(i0, i1, j0, j1) for i0, i1, j0, j1 in spans if i1 > i0 and j1 > j0]
+    src_total = sum(float(src_len[i0:i1].sum()) for i0, i1, _, _ in pairs)
+    tgt_total = sum(float(tgt_len[j0:j1].sum()) for _, _, j0, j1 in pairs)
+    ratio = tgt_total / max(src_total, 1.0)
+
+    def mismatch(i0: int, i1: int, j0: int, j1: int) -> float:
+        return abs(float(np.log((tgt_len[j0:j1].sum() + 1) / (ratio * src_len[i0:i1].sum() + 1))))
+
+    return mismatch
 
 
 def merge_neighbourhood(beads: Sequence[Bead], n: int, m: int) -> tuple[np.ndarray, np.ndarray]:

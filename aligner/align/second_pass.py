@@ -20,7 +20,8 @@ from .dp import DPParams, pair_types
 from .first_pass import FirstAlignment
 from .path import Band, best_path, scored_beads
 from .refine import (
-    attach_fragments, merge_neighbourhood, near_merges, second_pass_dp, text_window_requests, unsettled, window_texts,
+    AttachRule, attach_fragments, merge_neighbourhood, near_merges, second_pass_dp, text_window_requests, unsettled,
+    window_texts,
 )
 from .scoring import PairScorer
 from .side import Side
@@ -88,8 +89,8 @@ def second_pass(
     )
     spans = best_path(text_scorer, _second_band(first, n, m, refine.band_radius), src.flags, tgt.flags, dp)
     if refine.attach_gain is not None:
-        spans = attach_fragments(spans, text_scorer.text_cosine, src.flags, tgt.flags,
-                                 config.max_align, config.max_bead, refine.attach_gain)
+        rule = AttachRule(config.max_align, config.max_bead, refine.attach_gain, refine.attach_loose_gain)
+        spans = attach_fragments(spans, text_scorer.text_cosine, src, tgt, rule)
     return scored_beads(spans, text_scorer, config.calibration, first.best, src.flags, tgt.flags)
 
 
