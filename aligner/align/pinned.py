@@ -136,7 +136,6 @@ class PinnedPlan:
     tgt_emb: np.ndarray
     src_text: list[str]
     tgt_text: list[str]
-    window_weights: tuple[np.ndarray, np.ndarray]
     solved: dict = field(default_factory=dict)
     texts: list[str] = field(init=False)
 
@@ -193,9 +192,8 @@ class PinnedPlan:
 
     def _first_pass_vector(self, piece: _Piece, text: str) -> np.ndarray:
         """The summed-vector embedding of the window whose text is ``text`` in ``piece``'s stretch."""
-        sides = ((self.src_text, self.src_emb, self.window_weights[0], piece.i0, piece.i1),
-                 (self.tgt_text, self.tgt_emb, self.window_weights[1], piece.j0, piece.j1))
-        for texts, emb, weights, lo, hi in sides:
+        sides = ((self.src_text, self.src_emb, piece.i0, piece.i1), (self.tgt_text, self.tgt_emb, piece.j0, piece.j1))
+        for texts, emb, lo, hi in sides:
             for s in range(lo, hi):
                 if not text.startswith(texts[s]):
                     continue
@@ -204,7 +202,7 @@ class PinnedPlan:
                     joined += " " + texts[e]
                     e += 1
                 if joined == text:
-                    vec = (emb[s:e].astype(np.float64) * weights[s:e, None]).sum(axis=0)
+                    vec = emb[s:e].astype(np.float64).sum(axis=0)
                     return (vec / max(float(np.linalg.norm(vec)), 1e-12)).astype(np.float32)
         raise ValueError(f"window not found in its stretch: {text[:60]!r}")
 
@@ -261,11 +259,8 @@ def plan_pinned(
         if rect.anchor is not None:
             pieces.append(rect)
         i, j = rect.i1, rect.j1
-    power = config.params.window_length_power
-    weights = tuple(np.maximum([len(s.text) for s in side], 1.0) ** power if side else np.ones(0)
-                    for side in (src, tgt))
     return PinnedPlan(pieces, np.asarray(src_emb), np.asarray(tgt_emb), [s.text for s in src],
-                      [s.text for s in tgt], weights, used)
+                      [s.text for s in tgt], used)
 
 
 def _lone_rects(lone_src: list[tuple[int, ...]], lone_tgt: list[tuple[int, ...]], path: list[Bead],
