@@ -5,7 +5,9 @@ An anchor is a bead the result must contain unchanged, e.g. one a reviewer confi
 sentence pinned as having no counterpart). Two-sided anchors cut both documents; the stretch
 between two of them is sliced out (sentences and embeddings) and aligned by the ordinary
 machinery (``aligner.api.plan_embedded``) as if it were a document of its own, so every stretch
-gets its own coarse band and its own similarity baselines, and no bead can cross an anchor.
+gets its own coarse band and no bead can cross an anchor; its similarities are measured against
+the whole document's baselines and scale (``scoring.document_reference``), not those of its few
+sentences.
 A one-sided anchor cuts one side only; the other side is cut where the first-pass alignment of
 its stretch (without the one-sided anchors) crosses that sentence. Anchor beads keep score 1.0:
 a confirmed link is certain (as Trados counts confirmed links 100).
@@ -20,6 +22,7 @@ import numpy as np
 
 from ..errors import AlignerError
 from .base import Bead
+from .scoring import document_reference
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..segment.base import Sentence
@@ -230,8 +233,13 @@ def plan_pinned(
     solved = solved or {}
     used: dict = {}
 
+    # every stretch is scored against the whole document's means and scale, not its own few sentences'
+    reference = (document_reference(np.asarray(src_emb), np.asarray(tgt_emb), config.params)
+                 if anchors and n and m and config.params.neighbours <= 0 else None)
+
     def plan(i0: int, i1: int, j0: int, j1: int, second: bool) -> "FirstPass":
-        return plan_embedded(src[i0:i1], tgt[j0:j1], src_emb[i0:i1], tgt_emb[j0:j1], config, second_pass=second)
+        return plan_embedded(src[i0:i1], tgt[j0:j1], src_emb[i0:i1], tgt_emb[j0:j1], config, second_pass=second,
+                             reference=reference)
 
     rects: list[_Piece] = []
     two_sided = sorted((a for a in anchors if a[0] and a[1]), key=lambda a: a[0][0])

@@ -67,30 +67,73 @@ class ScoringParams:
         return self.type_penalty.get((1, 2), 0.0) + self.extra_penalty_per_sentence * (max(a, b) - 2)
 
 
+@dataclass(frozen=True, eq=False)
+class DocumentReference:
+    """Whole-document statistics for scoring a stretch of a document as part of it, not alone:
+    each side's mean sentence vector (the baselines of ``neighbours == 0``) and the document scale.
+
+    A stretch between two anchors has only a few sentences: baselines and a scale taken from it
+    alone are noisy, and an anchored re-alignment then scores worse than the first one.
+    """
+
+    src_mean: np.ndarray
+    tgt_mean: np.ndarray
+    scale: float
+
+
+def document_reference(src_emb: np.ndarray, tgt_emb: np.ndarray, params: ScoringParams) -> DocumentReference:
+    """The means and scale a ``PairScorer`` of the whole document (``neighbours == 0``) uses, bit for bit."""
+    src_mean, tgt_mean = (_mean(emb) for emb in (src_emb, tgt_emb))
+    src_sent, tgt_sent = window_embeddings(src_emb, 1)[0, 1:], window_embeddings(tgt_emb, 1)[0, 1:]
+    scale = document_scale(src_emb, tgt_emb, src_sent @ tgt_mean, tgt_sent @ src_mean, params.scale_quantile,
+                           params.min_scale)
+    return DocumentReference(src_mean, tgt_mean, scale)
+
+
+def _mean(emb: np.ndarray) -> np.ndarray:
+    return emb.mean(axis=0).astype(np.float32) if len(emb) else np.zeros(emb.shape[1], np.float32)
+
+
 class PairScorer:
     """Computes DP gains of pair beads ending at each cell from the two sides' sentence embeddings.
 
     ``dp`` matters here only for a flagged line facing the same flagged line, whose pair forgoes
-    the skip gains of both (see ``_same_flagged_gain``).
+    the skip gains of both (see ``_same_flagged_gain``). ``reference`` (a stretch of a larger
+    document) replaces the two sides' own means and scale with the document's.
     """
 
     def __init__(
-        self, src: Side, tgt: Side, *, types: list[tuple[int, int]], params: ScoringParams, dp: DPParams = DPParams()
+        self,
+        src: Side,
+        tgt: Side,
+        *,
+        types: list[tuple[int, int]],
+        params: ScoringParams,
+        dp: DPParams = DPParams(),
+        reference: DocumentReference | None = None,
     ) -> None:
+        if reference is not None and params.neighbours > 0:
+            raise ValueError("a document reference holds mean baselines: it needs neighbours == 0")
         self.types = types
         self.params = params
         self.dp = dp
+        self._reference = reference
         self._src_emb, self._tgt_emb = src.embeddings, tgt.embeddings
         k = max(max(a, b) for a, b in types)
         self.max_size = k
         self.src_win = window_embeddings(src.embeddings, k)
         self.tgt_win = window_embeddings(tgt.embeddings, k)
-        self.src_base = baselines(self.src_win, tgt.embeddings, params.neighbours)  # (k, n+1)
-        self.tgt_base = baselines(self.tgt_win, src.embeddings, params.neighbours)  # (k, m+1)
-        self.scale = document_scale(
-            src.embeddings, tgt.embeddings, self.src_base[0, 1:], self.tgt_base[0, 1:], params.scale_quantile,
-            params.min_scale,
-        )
+        if reference is not None:
+            self.src_base = self.src_win @ reference.tgt_mean  # (k, n+1)
+            self.tgt_base = self.tgt_win @ reference.src_mean  # (k, m+1)
+            self.scale = reference.scale
+        else:
+            self.src_base = baselines(self.src_win, tgt.embeddings, params.neighbours)  # (k, n+1)
+            self.tgt_base = baselines(self.tgt_win, src.embeddings, params.neighbours)  # (k, m+1)
+            self.scale = document_scale(
+                src.embeddings, tgt.embeddings, self.src_base[0, 1:], self.tgt_base[0, 1:], params.scale_quantile,
+                params.min_scale,
+            )
         self.src_loglen = np.log(window_lengths(src.lengths, k) + 10.0)
         self.tgt_loglen = np.log(window_lengths(tgt.lengths, k) + 10.0)
         self.src_cross = window_crosses(src.paragraphs, k)
@@ -134,19 +177,22 @@ class PairScorer:
         other windows keep their summed vectors, so they score as before. ``params`` replaces the
         gain weights, ``dp`` the skip gains, ``types`` the bead types (sizes up to the first pass's largest), and
         ``many_allowed`` (window masks) says where many-to-many beads may end; the
-        baselines (their ``neighbours`` setting included) and the document scale stay those of the
-        first pass, whatever ``params.neighbours`` says.
+        baselines (their ``neighbours`` setting and reference included) and the document scale stay
+        those of the first pass, whatever ``params.neighbours`` says.
         """
         if types is not None and max(max(a, b) for a, b in types) > self.max_size:
             raise ValueError("the second pass cannot use beads larger than the first pass's windows")
         other = copy.copy(self)
         k = self.params.neighbours
 
-        def to(other: np.ndarray):  # the replaced windows' baselines, against the whole other side
+        def to(other: np.ndarray, mean: np.ndarray | None):  # the replaced windows' baselines
+            if mean is not None:  # against the document's mean
+                return lambda vectors: vectors @ mean
             return lambda vectors: baselines(vectors[None], other, k, reach=max(len(other), 1))[0]
 
-        src_base = src.baselines(self.src_base, to(self._tgt_emb))
-        tgt_base = tgt.baselines(self.tgt_base, to(self._src_emb))
+        ref = self._reference
+        src_base = src.baselines(self.src_base, to(self._tgt_emb, None if ref is None else ref.tgt_mean))
+        tgt_base = tgt.baselines(self.tgt_base, to(self._src_emb, None if ref is None else ref.src_mean))
         other._text = (src, tgt, src_base, tgt_base)
         other._text_weight = float(weight)
         if params is not None or types is not None:
