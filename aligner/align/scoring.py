@@ -222,14 +222,14 @@ class PairScorer:
     def _relative(self, src_vecs, tgt_vecs, src_base, tgt_base, i: int, jlo: int) -> np.ndarray:
         """Cosine minus baselines (not yet scaled) for source windows ``(k, d)`` ending at ``i`` and
         target windows ``(k, w, d)`` ending at ``jlo ...``; NaN where a window would start before 0."""
-        js = np.arange(jlo, jlo + tgt_vecs.shape[1])
-        out = np.full((len(self.types), len(js)), np.nan)
+        width = tgt_vecs.shape[1]
+        out = np.full((len(self.types), width), np.nan)
         cos = np.einsum("bwd,ad->abw", tgt_vecs, src_vecs)  # (k_a, k_b, w)
         for t, (a, b) in enumerate(self.types):
             if a > i:
                 continue
-            sim = cos[a - 1, b - 1] - 0.5 * (src_base[a - 1] + tgt_base[b - 1])
-            out[t] = np.where(js >= b, sim, np.nan)
+            start = min(max(b - jlo, 0), width)  # columns j >= b: the target window fits
+            out[t, start:] = (cos[a - 1, b - 1] - 0.5 * (src_base[a - 1] + tgt_base[b - 1]))[start:]
         return out
 
     def row_gains(self, i: int, jlo: int, jhi: int, sim: np.ndarray | None = None) -> np.ndarray:
@@ -286,19 +286,24 @@ class PairScorer:
         js = np.arange(jlo, jhi + 1)
         m = len(self._tgt_emb)
 
-        def rel(si: int, tj: np.ndarray) -> np.ndarray:
-            tj = np.clip(tj, 0, m - 1)
-            cos = self._tgt_emb[tj] @ self._src_emb[si]
-            return (cos - 0.5 * (self._src_sent_base[si] + self._tgt_sent_base[tj])) / self.scale
+        cache: dict[tuple[int, int], np.ndarray] = {}
+
+        def rel(si: int, shift: int) -> np.ndarray:  # source sentence si with targets js - shift
+            if (si, shift) not in cache:
+                tj = np.minimum(np.maximum(js - shift, 0), m - 1)
+                cos = self._tgt_emb[tj] @ self._src_emb[si]
+                cache[si, shift] = (cos - 0.5 * (self._src_sent_base[si] + self._tgt_sent_base[tj])) / self.scale
+            return cache[si, shift]
 
         last_last = sim[0]  # the 1-1 bead of the last sentences, already in this row
         for t, (a, b) in enumerate(self.types):
             if not types[t] or a > i:
                 continue
-            first_first = rel(i - a, js - b)
-            crossing = np.maximum(rel(i - a, js - 1), rel(i - 1, js - b))
+            first_first = rel(i - a, b)
+            crossing = np.maximum(rel(i - a, 1), rel(i - 1, b))
             excess = np.minimum(first_first, last_last) - crossing - self.params.crossing_margin
-            out[t] = np.where(js >= b, np.clip(excess, 0.0, None), 0.0)
+            start = min(max(b - jlo, 0), len(js))  # js >= b from here on
+            out[t, start:] = np.maximum(0.0, excess[start:])  # (as np.clip(excess, 0, None), NaN kept)
         return np.nan_to_num(out)
 
     def bead_similarity(self, i0: int, i1: int, j0: int, j1: int) -> float:
