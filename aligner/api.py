@@ -11,6 +11,7 @@ import numpy as np
 from .align.aligner import AlignConfig, Aligner, FirstPass, Side
 from .align.pinned import Anchor, align_pinned, check_anchors
 from .align.refine import Encode
+from .align.scoring import DocumentReference
 from .embed import load_embedder
 from .embed.base import Embedder, ProgressCallback
 from .flags import default_flaggers, flag_sentences
@@ -115,11 +116,14 @@ def plan_embedded(
     tgt_emb: np.ndarray,
     config: AlignConfig = AlignConfig(),
     second_pass: bool = True,
+    reference: Optional[DocumentReference] = None,
 ) -> FirstPass:
     """The first pass over split, embedded sentences and the window texts its second pass needs
-    (``plan.finish(embedder.encode(plan.texts))``), for callers that encode many documents at once."""
+    (``plan.finish(embedder.encode(plan.texts))``), for callers that encode many documents at once.
+    ``reference``: the sentences are a stretch of a larger document, scored against its statistics."""
     return Aligner(config).plan(
-        Side.from_sentences(src, src_emb), Side.from_sentences(tgt, tgt_emb), second_pass=second_pass
+        Side.from_sentences(src, src_emb), Side.from_sentences(tgt, tgt_emb), second_pass=second_pass,
+        reference=reference,
     )
 
 

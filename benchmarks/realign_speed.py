@@ -6,7 +6,7 @@ multilingual-e5-small, precision ``auto``: bf16 where the CPU has it, else fp32;
 which). Times are wall-clock on a shared machine: compare them with the baseline of the same run
 (an anchored alignment that encodes its windows, as ``aligner.align(..., anchors=...)`` does).
 
-    flock /tmp/aligner-cpu.lock python benchmarks/realign_speed.py [--sentences 2000] [--anchors 100]
+    flock /tmp/aligner-cpu.lock python benchmarks/realign_speed.py [--sentences 2000] [--anchors 100] [--precision fp32]
 """
 from __future__ import annotations
 
@@ -61,9 +61,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=2000)
     parser.add_argument("--anchors", type=int, default=100)
+    parser.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16", "int8"],
+                        help="the embedder's precision (auto: bf16 where the CPU has it, else fp32)")
     args = parser.parse_args()
     src, tgt, gold = build(args.sentences)
-    embedder = load_embedder()
+    embedder = load_embedder(precision=args.precision)
     precision = getattr(embedder, "precision", "fp32")
     rows = []
 

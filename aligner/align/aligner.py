@@ -17,6 +17,7 @@ from .base import Bead
 from .config import AlignConfig
 from .first_pass import first_pass
 from .refine import Encode
+from .scoring import DocumentReference
 from .second_pass import plan_windows
 from .second_pass import second_pass as run_second_pass
 from .side import Side
@@ -59,13 +60,16 @@ class Aligner:
     def __init__(self, config: AlignConfig = AlignConfig()) -> None:
         self.config = config
 
-    def plan(self, src: Side, tgt: Side, second_pass: bool = True) -> FirstPass:
+    def plan(
+        self, src: Side, tgt: Side, second_pass: bool = True, *, reference: Optional[DocumentReference] = None
+    ) -> FirstPass:
         """The first pass, and the window texts of its second pass when ``second_pass`` and
-        ``config.refine`` allow one, both sides have texts and some stretch is unsettled."""
+        ``config.refine`` allow one, both sides have texts and some stretch is unsettled.
+        ``reference``: the sides are a stretch of a larger document (``scoring.document_reference``)."""
         if len(src) == 0 or len(tgt) == 0:
             return FirstPass([Bead((i,), (), 1.0) for i in range(len(src))]
                              + [Bead((), (j,), 1.0) for j in range(len(tgt))], [])
-        first = first_pass(src, tgt, self.config)
+        first = first_pass(src, tgt, self.config, reference)
         windows = plan_windows(first, src, tgt, self.config) if second_pass else None
         if windows is None:
             return FirstPass(first.beads, [])

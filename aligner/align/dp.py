@@ -80,22 +80,24 @@ def best_scores(lo, hi, types, row_gains, skip_src, skip_tgt) -> tuple[list[np.n
     vertical = n_types  # back-pointer code of a 0-1 bead
     D: list[np.ndarray] = []
     BP: list[np.ndarray] = []
+    lo_int = [int(x) for x in lo]
     for i in range(n + 1):
-        jlo, jhi = int(lo[i]), int(hi[i])
-        js = np.arange(jlo, jhi + 1)
-        best = np.full(len(js), NEG)
-        bp = np.full(len(js), -1, dtype=np.int8)
+        jlo, jhi = lo_int[i], int(hi[i])
+        width = jhi - jlo + 1
+        best = np.full(width, NEG)
+        bp = np.full(width, -1, dtype=np.int8)
         if i == 0 and jlo == 0:
             best[0] = 0.0
         if i > 0:
             gains = row_gains(i, jlo, jhi)
+            cand = np.empty(width)
             for t, (a, b) in enumerate(all_types):
                 if a > i:
                     continue
-                gain = skip_src[i - 1] if t == 0 else gains[t - 1]
-                cand = at_columns(D[i - a], int(lo[i - a]), js - b) + gain
+                at_range(D[i - a], lo_int[i - a], jlo - b, out=cand)
+                cand += skip_src[i - 1] if t == 0 else gains[t - 1]
                 better = cand > best
-                best = np.where(better, cand, best)
+                np.copyto(best, cand, where=better)
                 bp[better] = t
         # 0-1 beads inside the row: best[j] = max_k (best[k] + sum skip_tgt[k:j]).
         c = skip_cum[jlo : jhi + 1]
@@ -109,11 +111,18 @@ def best_scores(lo, hi, types, row_gains, skip_src, skip_tgt) -> tuple[list[np.n
     return D, BP
 
 
-def at_columns(row: np.ndarray, start: int, cols: np.ndarray) -> np.ndarray:
-    """``row`` (a band row whose first cell is column ``start``) at columns ``cols``; -inf outside it."""
-    idx = cols - start
-    ok = (idx >= 0) & (idx < len(row))
-    return np.where(ok, row[np.clip(idx, 0, len(row) - 1)], NEG)
+def at_range(row: np.ndarray, start: int, first: int, out: np.ndarray) -> np.ndarray:
+    """``row`` (a band row whose first cell is column ``start``) at columns ``first``,
+    ``first + 1``, ... (as many as ``out`` holds), written into ``out``; -inf outside it.
+
+    The DP's hot path: slices, no index arrays (the columns of a band row are consecutive)."""
+    count = len(out)
+    k0 = min(max(start - first, 0), count)  # out[k] is row[first + k - start] for k in [k0, k1)
+    k1 = max(min(start + len(row) - first, count), k0)
+    out[:k0] = NEG
+    out[k0:k1] = row[first + k0 - start : first + k1 - start]
+    out[k1:] = NEG
+    return out
 
 
 def _trace(BP, lo, all_types, n, m, vertical) -> list[tuple[int, int, int, int]]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 from .base import Bead
 from .coarse_band import search_band
@@ -9,7 +10,7 @@ from .config import AlignConfig
 from .dp import pair_types
 from .gaps import Span
 from .path import Band, BestMatches, best_path, scored_beads
-from .scoring import PairScorer
+from .scoring import DocumentReference, PairScorer
 from .side import Side
 
 FIRST_PASS_MAX_BEAD = 4
@@ -28,10 +29,13 @@ class FirstAlignment:
     beads: list[Bead]
 
 
-def first_pass(src: Side, tgt: Side, config: AlignConfig) -> FirstAlignment:
-    """Align two non-empty sides on summed window vectors, in the band ``search_band`` gives."""
+def first_pass(
+    src: Side, tgt: Side, config: AlignConfig, reference: Optional[DocumentReference] = None
+) -> FirstAlignment:
+    """Align two non-empty sides on summed window vectors, in the band ``search_band`` gives;
+    ``reference``: the sides are a stretch of a larger document, scored against its statistics."""
     types = pair_types(config.max_align, min(config.max_bead, FIRST_PASS_MAX_BEAD))
-    scorer = PairScorer(src, tgt, types=types, params=config.params, dp=config.dp)
+    scorer = PairScorer(src, tgt, types=types, params=config.params, dp=config.dp, reference=reference)
     band = search_band(src, tgt, config, _block_spans)
     best = BestMatches(len(src), len(tgt))
     spans = best_path(scorer, band, src.flags, tgt.flags, config.dp, best)

@@ -5,7 +5,9 @@ An anchor is a bead the result must contain unchanged, e.g. one a reviewer confi
 sentence pinned as having no counterpart). Two-sided anchors cut both documents; the stretch
 between two of them is sliced out (sentences and embeddings) and aligned by the ordinary
 machinery (``aligner.api.plan_embedded``) as if it were a document of its own, so every stretch
-gets its own coarse band and its own similarity baselines, and no bead can cross an anchor.
+gets its own coarse band and no bead can cross an anchor; its similarities are measured against
+the whole document's baselines and scale (``scoring.document_reference``), not those of its few
+sentences.
 A one-sided anchor cuts one side only; the other side is cut where the first-pass alignment of
 its stretch (without the one-sided anchors) crosses that sentence. Anchor beads keep score 1.0:
 a confirmed link is certain (as Trados counts confirmed links 100).
@@ -20,6 +22,7 @@ import numpy as np
 
 from ..errors import AlignerError
 from .base import Bead
+from .scoring import document_reference
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..segment.base import Sentence
@@ -136,7 +139,6 @@ class PinnedPlan:
     tgt_emb: np.ndarray
     src_text: list[str]
     tgt_text: list[str]
-    window_weights: tuple[np.ndarray, np.ndarray]
     solved: dict = field(default_factory=dict)
     texts: list[str] = field(init=False)
 
@@ -193,9 +195,8 @@ class PinnedPlan:
 
     def _first_pass_vector(self, piece: _Piece, text: str) -> np.ndarray:
         """The summed-vector embedding of the window whose text is ``text`` in ``piece``'s stretch."""
-        sides = ((self.src_text, self.src_emb, self.window_weights[0], piece.i0, piece.i1),
-                 (self.tgt_text, self.tgt_emb, self.window_weights[1], piece.j0, piece.j1))
-        for texts, emb, weights, lo, hi in sides:
+        sides = ((self.src_text, self.src_emb, piece.i0, piece.i1), (self.tgt_text, self.tgt_emb, piece.j0, piece.j1))
+        for texts, emb, lo, hi in sides:
             for s in range(lo, hi):
                 if not text.startswith(texts[s]):
                     continue
@@ -204,7 +205,7 @@ class PinnedPlan:
                     joined += " " + texts[e]
                     e += 1
                 if joined == text:
-                    vec = (emb[s:e].astype(np.float64) * weights[s:e, None]).sum(axis=0)
+                    vec = emb[s:e].astype(np.float64).sum(axis=0)
                     return (vec / max(float(np.linalg.norm(vec)), 1e-12)).astype(np.float32)
         raise ValueError(f"window not found in its stretch: {text[:60]!r}")
 
@@ -232,8 +233,13 @@ def plan_pinned(
     solved = solved or {}
     used: dict = {}
 
+    # every stretch is scored against the whole document's means and scale, not its own few sentences'
+    reference = (document_reference(np.asarray(src_emb), np.asarray(tgt_emb), config.params)
+                 if anchors and n and m and config.params.neighbours <= 0 else None)
+
     def plan(i0: int, i1: int, j0: int, j1: int, second: bool) -> "FirstPass":
-        return plan_embedded(src[i0:i1], tgt[j0:j1], src_emb[i0:i1], tgt_emb[j0:j1], config, second_pass=second)
+        return plan_embedded(src[i0:i1], tgt[j0:j1], src_emb[i0:i1], tgt_emb[j0:j1], config, second_pass=second,
+                             reference=reference)
 
     rects: list[_Piece] = []
     two_sided = sorted((a for a in anchors if a[0] and a[1]), key=lambda a: a[0][0])
@@ -261,11 +267,8 @@ def plan_pinned(
         if rect.anchor is not None:
             pieces.append(rect)
         i, j = rect.i1, rect.j1
-    power = config.params.window_length_power
-    weights = tuple(np.maximum([len(s.text) for s in side], 1.0) ** power if side else np.ones(0)
-                    for side in (src, tgt))
     return PinnedPlan(pieces, np.asarray(src_emb), np.asarray(tgt_emb), [s.text for s in src],
-                      [s.text for s in tgt], weights, used)
+                      [s.text for s in tgt], used)
 
 
 def _lone_rects(lone_src: list[tuple[int, ...]], lone_tgt: list[tuple[int, ...]], path: list[Bead],

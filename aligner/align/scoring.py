@@ -67,30 +67,73 @@ class ScoringParams:
         return self.type_penalty.get((1, 2), 0.0) + self.extra_penalty_per_sentence * (max(a, b) - 2)
 
 
+@dataclass(frozen=True, eq=False)
+class DocumentReference:
+    """Whole-document statistics for scoring a stretch of a document as part of it, not alone:
+    each side's mean sentence vector (the baselines of ``neighbours == 0``) and the document scale.
+
+    A stretch between two anchors has only a few sentences: baselines and a scale taken from it
+    alone are noisy, and an anchored re-alignment then scores worse than the first one.
+    """
+
+    src_mean: np.ndarray
+    tgt_mean: np.ndarray
+    scale: float
+
+
+def document_reference(src_emb: np.ndarray, tgt_emb: np.ndarray, params: ScoringParams) -> DocumentReference:
+    """The means and scale a ``PairScorer`` of the whole document (``neighbours == 0``) uses, bit for bit."""
+    src_mean, tgt_mean = (_mean(emb) for emb in (src_emb, tgt_emb))
+    src_sent, tgt_sent = window_embeddings(src_emb, 1)[0, 1:], window_embeddings(tgt_emb, 1)[0, 1:]
+    scale = document_scale(src_emb, tgt_emb, src_sent @ tgt_mean, tgt_sent @ src_mean, params.scale_quantile,
+                           params.min_scale)
+    return DocumentReference(src_mean, tgt_mean, scale)
+
+
+def _mean(emb: np.ndarray) -> np.ndarray:
+    return emb.mean(axis=0).astype(np.float32) if len(emb) else np.zeros(emb.shape[1], np.float32)
+
+
 class PairScorer:
     """Computes DP gains of pair beads ending at each cell from the two sides' sentence embeddings.
 
     ``dp`` matters here only for a flagged line facing the same flagged line, whose pair forgoes
-    the skip gains of both (see ``_same_flagged_gain``).
+    the skip gains of both (see ``_same_flagged_gain``). ``reference`` (a stretch of a larger
+    document) replaces the two sides' own means and scale with the document's.
     """
 
     def __init__(
-        self, src: Side, tgt: Side, *, types: list[tuple[int, int]], params: ScoringParams, dp: DPParams = DPParams()
+        self,
+        src: Side,
+        tgt: Side,
+        *,
+        types: list[tuple[int, int]],
+        params: ScoringParams,
+        dp: DPParams = DPParams(),
+        reference: DocumentReference | None = None,
     ) -> None:
+        if reference is not None and params.neighbours > 0:
+            raise ValueError("a document reference holds mean baselines: it needs neighbours == 0")
         self.types = types
         self.params = params
         self.dp = dp
+        self._reference = reference
         self._src_emb, self._tgt_emb = src.embeddings, tgt.embeddings
         k = max(max(a, b) for a, b in types)
         self.max_size = k
         self.src_win = window_embeddings(src.embeddings, k)
         self.tgt_win = window_embeddings(tgt.embeddings, k)
-        self.src_base = baselines(self.src_win, tgt.embeddings, params.neighbours)  # (k, n+1)
-        self.tgt_base = baselines(self.tgt_win, src.embeddings, params.neighbours)  # (k, m+1)
-        self.scale = document_scale(
-            src.embeddings, tgt.embeddings, self.src_base[0, 1:], self.tgt_base[0, 1:], params.scale_quantile,
-            params.min_scale,
-        )
+        if reference is not None:
+            self.src_base = self.src_win @ reference.tgt_mean  # (k, n+1)
+            self.tgt_base = self.tgt_win @ reference.src_mean  # (k, m+1)
+            self.scale = reference.scale
+        else:
+            self.src_base = baselines(self.src_win, tgt.embeddings, params.neighbours)  # (k, n+1)
+            self.tgt_base = baselines(self.tgt_win, src.embeddings, params.neighbours)  # (k, m+1)
+            self.scale = document_scale(
+                src.embeddings, tgt.embeddings, self.src_base[0, 1:], self.tgt_base[0, 1:], params.scale_quantile,
+                params.min_scale,
+            )
         self.src_loglen = np.log(window_lengths(src.lengths, k) + 10.0)
         self.tgt_loglen = np.log(window_lengths(tgt.lengths, k) + 10.0)
         self.src_cross = window_crosses(src.paragraphs, k)
@@ -134,19 +177,22 @@ class PairScorer:
         other windows keep their summed vectors, so they score as before. ``params`` replaces the
         gain weights, ``dp`` the skip gains, ``types`` the bead types (sizes up to the first pass's largest), and
         ``many_allowed`` (window masks) says where many-to-many beads may end; the
-        baselines (their ``neighbours`` setting included) and the document scale stay those of the
-        first pass, whatever ``params.neighbours`` says.
+        baselines (their ``neighbours`` setting and reference included) and the document scale stay
+        those of the first pass, whatever ``params.neighbours`` says.
         """
         if types is not None and max(max(a, b) for a, b in types) > self.max_size:
             raise ValueError("the second pass cannot use beads larger than the first pass's windows")
         other = copy.copy(self)
         k = self.params.neighbours
 
-        def to(other: np.ndarray):  # the replaced windows' baselines, against the whole other side
+        def to(other: np.ndarray, mean: np.ndarray | None):  # the replaced windows' baselines
+            if mean is not None:  # against the document's mean
+                return lambda vectors: vectors @ mean
             return lambda vectors: baselines(vectors[None], other, k, reach=max(len(other), 1))[0]
 
-        src_base = src.baselines(self.src_base, to(self._tgt_emb))
-        tgt_base = tgt.baselines(self.tgt_base, to(self._src_emb))
+        ref = self._reference
+        src_base = src.baselines(self.src_base, to(self._tgt_emb, None if ref is None else ref.tgt_mean))
+        tgt_base = tgt.baselines(self.tgt_base, to(self._src_emb, None if ref is None else ref.src_mean))
         other._text = (src, tgt, src_base, tgt_base)
         other._text_weight = float(weight)
         if params is not None or types is not None:
@@ -176,14 +222,14 @@ class PairScorer:
     def _relative(self, src_vecs, tgt_vecs, src_base, tgt_base, i: int, jlo: int) -> np.ndarray:
         """Cosine minus baselines (not yet scaled) for source windows ``(k, d)`` ending at ``i`` and
         target windows ``(k, w, d)`` ending at ``jlo ...``; NaN where a window would start before 0."""
-        js = np.arange(jlo, jlo + tgt_vecs.shape[1])
-        out = np.full((len(self.types), len(js)), np.nan)
+        width = tgt_vecs.shape[1]
+        out = np.full((len(self.types), width), np.nan)
         cos = np.einsum("bwd,ad->abw", tgt_vecs, src_vecs)  # (k_a, k_b, w)
         for t, (a, b) in enumerate(self.types):
             if a > i:
                 continue
-            sim = cos[a - 1, b - 1] - 0.5 * (src_base[a - 1] + tgt_base[b - 1])
-            out[t] = np.where(js >= b, sim, np.nan)
+            start = min(max(b - jlo, 0), width)  # columns j >= b: the target window fits
+            out[t, start:] = (cos[a - 1, b - 1] - 0.5 * (src_base[a - 1] + tgt_base[b - 1]))[start:]
         return out
 
     def row_gains(self, i: int, jlo: int, jhi: int, sim: np.ndarray | None = None) -> np.ndarray:
@@ -240,19 +286,24 @@ class PairScorer:
         js = np.arange(jlo, jhi + 1)
         m = len(self._tgt_emb)
 
-        def rel(si: int, tj: np.ndarray) -> np.ndarray:
-            tj = np.clip(tj, 0, m - 1)
-            cos = self._tgt_emb[tj] @ self._src_emb[si]
-            return (cos - 0.5 * (self._src_sent_base[si] + self._tgt_sent_base[tj])) / self.scale
+        cache: dict[tuple[int, int], np.ndarray] = {}
+
+        def rel(si: int, shift: int) -> np.ndarray:  # source sentence si with targets js - shift
+            if (si, shift) not in cache:
+                tj = np.minimum(np.maximum(js - shift, 0), m - 1)
+                cos = self._tgt_emb[tj] @ self._src_emb[si]
+                cache[si, shift] = (cos - 0.5 * (self._src_sent_base[si] + self._tgt_sent_base[tj])) / self.scale
+            return cache[si, shift]
 
         last_last = sim[0]  # the 1-1 bead of the last sentences, already in this row
         for t, (a, b) in enumerate(self.types):
             if not types[t] or a > i:
                 continue
-            first_first = rel(i - a, js - b)
-            crossing = np.maximum(rel(i - a, js - 1), rel(i - 1, js - b))
+            first_first = rel(i - a, b)
+            crossing = np.maximum(rel(i - a, 1), rel(i - 1, b))
             excess = np.minimum(first_first, last_last) - crossing - self.params.crossing_margin
-            out[t] = np.where(js >= b, np.clip(excess, 0.0, None), 0.0)
+            start = min(max(b - jlo, 0), len(js))  # js >= b from here on
+            out[t, start:] = np.maximum(0.0, excess[start:])  # (as np.clip(excess, 0, None), NaN kept)
         return np.nan_to_num(out)
 
     def bead_similarity(self, i0: int, i1: int, j0: int, j1: int) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .dp import at_columns, best_scores
+from .dp import at_range, best_scores
 from .path import Band
 from .scoring import PairScorer
 
@@ -49,7 +49,7 @@ def window_slack(
         for t, (a, b) in enumerate(types):
             if a > i:
                 continue
-            through = at_columns(fwd[i - a], int(lo[i - a]), js - b) + gains[i][t] + back
+            through = at_range(fwd[i - a], int(lo[i - a]), js[0] - b, np.empty(len(js))) + gains[i][t] + back
             slack = np.where(np.isfinite(through), best - through, np.inf)
             src[a - 1, i] = min(src[a - 1, i], slack.min())
             row = tgt[b - 1, js[0] : js[-1] + 1]
