@@ -7,6 +7,8 @@ make no encoder call (a window the first call did not encode keeps its first-pas
 """
 from __future__ import annotations
 
+import dataclasses
+
 import logging
 import threading
 from typing import Optional, Sequence
@@ -116,8 +118,13 @@ class AlignmentSession:
         return result
 
     def _align(self, anchors: list[Anchor]):
+        config = self.config
+        if self._windows is not None and config.refine.window_slack is not None:
+            # Re-aligning: window vectors come from the cache, so pruning the windows to encode saves
+            # nothing and would cost two more DP runs per stretch.
+            config = dataclasses.replace(config, refine=dataclasses.replace(config.refine, window_slack=None))
         plan = plan_pinned(self.src_sentences, self.tgt_sentences, self._src_emb, self._tgt_emb, anchors,
-                           self.config, second_pass=True, solved=self._solved)
+                           config, second_pass=True, solved=self._solved)
         dim = self._src_emb.shape[1]
         if self._windows is None:
             vectors = np.asarray(self._encode(plan.texts), dtype=np.float32) if plan.texts else np.zeros((0, dim))
