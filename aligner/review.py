@@ -27,6 +27,8 @@ from .read.limits import DOCX_BYTES_PER_CHAR, ReadLimits
 log = logging.getLogger(__name__)
 
 YES = frozenset({"yes", "y", "ya", "true", "1", "x", "ja", "oui"})
+NO = frozenset({"no", "n", "tidak", "false", "0"})
+"""An explicit "not a translation" in the keep column (blank: undecided; the sheet keeps only YES)."""
 _PROPS = ("score", "band", "bead", "doc", "flags")
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from ..errors import InputError
+from ..export.cells import unguard_formula
 from .edits import AUTO, CONFIRMED, REJECTED, EditBead, EditState, new_state, singletons
 
 MAX_RUN = 8
@@ -86,13 +87,13 @@ def read_rows(path: Path) -> list[Row]:
         return [Row(r["src_text"], r["tgt_text"], _indexes(r.get("src_idx", "x")), _indexes(r.get("tgt_idx", "x")),
                     _score(r["score"])) for r in frame.to_dict("records")]
     if suffix == ".xlsx":
-        from ..review import YES, read_review
+        from ..review import NO, YES, read_review
 
         frame, _ = read_review(path)
         rows = []
         for r in frame.to_dict("records"):
             keep = r.get("keep", "").strip().lower()
-            status = CONFIRMED if keep in YES else REJECTED if keep in ("no", "n", "tidak", "false", "0") else AUTO
+            status = CONFIRMED if keep in YES else REJECTED if keep in NO else AUTO
             rows.append(Row(r.get("src_text", ""), r.get("tgt_text", ""), _indexes(r.get("src_idx", "")),
                             _indexes(r.get("tgt_idx", "")), _score(r.get("score")), status))
         return rows
@@ -105,13 +106,8 @@ def read_rows(path: Path) -> list[Row]:
     if not {"src_idx", "tgt_idx"} <= set(frame.columns) or len(frame.columns) < 2:
         raise InputError(f"{path}: not a table written by aligner align (no src_idx/tgt_idx columns)")
     src_col, tgt_col = frame.columns[0], frame.columns[1]
-    return [Row(_unguard(r[src_col]), _unguard(r[tgt_col]), _indexes(r["src_idx"]), _indexes(r["tgt_idx"]),
+    return [Row(unguard_formula(r[src_col]), unguard_formula(r[tgt_col]), _indexes(r["src_idx"]), _indexes(r["tgt_idx"]),
                 _score(r.get("score"))) for r in frame.to_dict("records")]
-
-
-def _unguard(text: str) -> str:
-    """A CSV text without the ``'`` the formula guard put before ``= + - @``."""
-    return text[1:] if text[:2] in ("'=", "'+", "'-", "'@") else text
 
 
 class _Runs:
