@@ -39,8 +39,20 @@ def split(text: str, lang: str, segmented: bool = False, other_lang: Optional[st
     return flag_sentences(sentences, default_flaggers(lang, other_lang))
 
 
-def align(
-    src_text: str,
+def resolve_embedder(model: ModelSpec = None, device: Optional[str] = None) -> Embedder:
+    """``model`` itself when it is a loaded ``Embedder``, else the model it names loaded (None: the bundled one)."""
+    return model if model is not None and not isinstance(model, str) else load_embedder(model, device=device)
+
+
+def split_pair(
+    src_text: str, tgt_text: str, src_lang: str, tgt_lang: str, segmented: bool = False
+) -> tuple[list[Sentence], list[Sentence]]:
+    """Both documents split and flagged against each other, warning when they look like one language."""
+    warn_if_same_language(src_text, tgt_text, src_lang, tgt_lang)
+    return split(src_text, src_lang, segmented, tgt_lang), split(tgt_text, tgt_lang, segmented, src_lang)
+
+
+def align(    src_text: str,
     tgt_text: str,
     *,
     src_lang: str = "id",
@@ -60,10 +72,8 @@ def align(
     ``max_align`` (most sentences on one side of a bead, default 4) overrides ``config``'s.
     ``anchors`` are beads the result keeps unchanged (see ``aligner.align.pinned``).
     """
-    embedder = model if model is not None and not isinstance(model, str) else load_embedder(model, device=device)
-    warn_if_same_language(src_text, tgt_text, src_lang, tgt_lang)
-    src = split(src_text, src_lang, segmented, tgt_lang)
-    tgt = split(tgt_text, tgt_lang, segmented, src_lang)
+    embedder = resolve_embedder(model, device)
+    src, tgt = split_pair(src_text, tgt_text, src_lang, tgt_lang, segmented)
     config = config or AlignConfig()
     if max_align is not None:
         config = dataclasses.replace(config, max_align=max_align)
@@ -157,7 +167,7 @@ def similarity_matrix(result: AlignmentResult, model: ModelSpec = None, device: 
 
     ``model`` should be the embedder the alignment used (a loaded ``Embedder`` avoids loading it again).
     """
-    embedder = model if model is not None and not isinstance(model, str) else load_embedder(model, device=device)
+    embedder = resolve_embedder(model, device)
     src = [s.text for s in result.src_sentences]
     tgt = [t.text for t in result.tgt_sentences]
     if not src or not tgt:

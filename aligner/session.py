@@ -83,14 +83,10 @@ class AlignmentSession:
 
         ``model``: a loaded ``Embedder``, a model name or folder, or None for the bundled default.
         """
-        from .api import split
-        from .embed import load_embedder
-        from .flags.language import warn_if_same_language
+        from .api import resolve_embedder, split_pair
 
-        embedder = model if model is not None and not isinstance(model, str) else load_embedder(model, device=device)
-        warn_if_same_language(src_text, tgt_text, src_lang, tgt_lang)
-        src = split(src_text, src_lang, segmented, tgt_lang)
-        tgt = split(tgt_text, tgt_lang, segmented, src_lang)
+        embedder = resolve_embedder(model, device)
+        src, tgt = split_pair(src_text, tgt_text, src_lang, tgt_lang, segmented)
         return cls(src, tgt, embedder, src_lang=src_lang, tgt_lang=tgt_lang, config=config)
 
     @property
