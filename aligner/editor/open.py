@@ -62,6 +62,7 @@ def open_workspace(inputs: EditorInputs, export_options: Any) -> tuple[Workspace
         src, tgt = texts.split()
         if not src or not tgt:
             raise AlignerError(f"{inputs.src_path if not src else inputs.tgt_path}: no sentence to align")
+        realigner.use(src, tgt)
         if inputs.previous is not None:
             from .importers import import_previous
 
@@ -79,6 +80,7 @@ def open_workspace(inputs: EditorInputs, export_options: Any) -> tuple[Workspace
         src, tgt = texts.split()
         if (len(src), len(tgt)) != (project.identity.n_src, project.identity.n_tgt):
             raise AlignerError(f"{path}: the texts split into other sentences; rerun with --fresh to start afresh")
+    realigner.use(src, tgt)
     opened = (f"resumed {path} (revision {project.revision})" if resumed else f"{path}: new project, " + "; ".join(how))
     workspace = Workspace(ProjectStore(path, project), src, tgt, realigner, inputs.output, export_options,
                           inputs=[inputs.src_path, inputs.tgt_path], title=f"{inputs.src_path.name} ↔ {inputs.tgt_path.name}")

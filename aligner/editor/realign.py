@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Optional, Sequence
 
-from ..errors import AlignerError
-
-Anchor = tuple[tuple[int, ...], tuple[int, ...]]
+from ..align.pinned import Anchor
 
 
 @dataclass(frozen=True)
@@ -27,33 +25,37 @@ class Texts:
 
     def split(self):
         """Source and target sentences, as the aligner splits them."""
-        from ..api import split
+        from ..api import split_pair
 
-        return (split(self.src_text, self.src_lang, self.segmented, self.tgt_lang),
-                split(self.tgt_text, self.tgt_lang, self.segmented, self.src_lang))
+        return split_pair(self.src_text, self.tgt_text, self.src_lang, self.tgt_lang, self.segmented)
 
 
 class Realigner:
-    """Runs (constrained) alignments of :class:`Texts`; the session is made on first use, with the
-    embedder ``model()`` returns (loaded only then)."""
+    """Runs (constrained) alignments of :class:`Texts`' sentences; the session is made on first use,
+    over the sentences the editor shows (:meth:`use`), with the embedder ``model()`` returns (loaded
+    only then)."""
 
     def __init__(self, texts: Texts, *, model: Callable[[], Any], config: Any = None) -> None:
         self.texts = texts
         self._model, self._config = model, config
+        self._sentences: Optional[tuple[list, list]] = None
         self._session = None
         self._lock = threading.Lock()
 
+    def use(self, src_sentences: Sequence, tgt_sentences: Sequence) -> None:
+        """Align these (already split) sentences; without a call, the texts are split on first use."""
+        if self._session is None:
+            self._sentences = (list(src_sentences), list(tgt_sentences))
+
     @property
     def session(self):
-        """The :class:`aligner.AlignmentSession` (sentences split and encoded once)."""
+        """The :class:`aligner.AlignmentSession` (sentences encoded once)."""
         if self._session is None:
             from ..session import AlignmentSession
 
-            t = self.texts
-            self._session = AlignmentSession.from_texts(t.src_text, t.tgt_text, src_lang=t.src_lang, tgt_lang=t.tgt_lang,
-                                                        segmented=t.segmented, model=self._model(), config=self._config)
-            if [s.text for s in self._session.src_sentences] != [s.text for s in t.split()[0]]:
-                raise AlignerError("the session split the texts differently from the editor")  # pragma: no cover
+            src, tgt = self._sentences if self._sentences is not None else self.texts.split()
+            self._session = AlignmentSession(src, tgt, self._model(), src_lang=self.texts.src_lang,
+                                             tgt_lang=self.texts.tgt_lang, config=self._config)
         return self._session
 
     def align(self, anchors: Sequence[Anchor] = ()) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
