@@ -253,3 +253,60 @@ def test_cli_rejects_an_unknown_precision_in_one_line(tmp_path, sample_paths):
     assert res.exit_code != 0
     assert res.output.strip().splitlines() == ["error: unknown precision 'fp8' (expected auto, int8, fp32 or bf16)"]
     assert not out.exists()
+
+
+# ------------------------------------------------------------------ SmoothQuant scaling
+
+
+def _tiny_batches(tok):
+    import torch
+
+    rows = [tok.encode(t).ids for t in ("passage: kota rumah baru", "passage: the city built new houses warga")]
+    width = max(map(len, rows))
+    ids = torch.tensor([r + [1] * (width - len(r)) for r in rows])
+    mask = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
+    return [(ids, mask)]
+
+
+def test_smoothing_keeps_the_fp32_output_and_flattens_the_projection_inputs(tiny_bert):
+    import torch
+    from transformers import BertModel
+
+    from aligner.embed import smoothing
+
+    folder, tok = tiny_bert
+    batches = _tiny_batches(tok)
+    bert = BertModel.from_pretrained(str(folder)).eval()
+    with torch.no_grad():
+        # give layer 2's feed-forward input one outlier channel, as BERT's LayerNorms have
+        bert.encoder.layer[1].attention.output.LayerNorm.weight[5] = 30.0
+        before = bert(input_ids=batches[0][0], attention_mask=batches[0][1]).last_hidden_state
+    maxima = smoothing.activation_maxima(bert, batches)
+    inverse = smoothing.smooth_bert(bert, batches)
+    assert sorted(inverse) == sorted(f"{k}.{p}" for k in range(6) for p in ("qkv", "ffn_in"))
+
+    # the graph's Mul nodes, as torch hooks: the output must not change
+    def divide(vector):
+        v = torch.from_numpy(vector)
+        return lambda mod, args, kwargs: ((args[0] * v, *args[1:]), kwargs) if args else \
+            (args, {**kwargs, "hidden_states": kwargs["hidden_states"] * v})
+    for k, layer in enumerate(bert.encoder.layer):
+        layer.attention.self.register_forward_pre_hook(divide(inverse[f"{k}.qkv"]), with_kwargs=True)
+        layer.intermediate.dense.register_forward_pre_hook(divide(inverse[f"{k}.ffn_in"]), with_kwargs=True)
+    with torch.no_grad():
+        after = bert(input_ids=batches[0][0], attention_mask=batches[0][1]).last_hidden_state
+    torch.testing.assert_close(after, before, atol=2e-5, rtol=1e-4)
+
+    # what the int8 kernel now sees: x_j / s_j, with the outlier channel brought into line
+    spread = lambda m: float(m.max() / m.median())  # noqa: E731
+    flat = maxima["1.ffn_in"] * torch.from_numpy(inverse["1.ffn_in"])
+    assert spread(maxima["1.ffn_in"]) > 10
+    assert spread(flat) < spread(maxima["1.ffn_in"]) / 3
+
+
+def test_calibration_sentences_are_bundled():
+    from aligner.embed.smoothing import calibration_sentences
+
+    sentences = calibration_sentences()
+    assert len(sentences) >= 100
+    assert any("Pemerintah" in s for s in sentences) and any("Government" in s for s in sentences)

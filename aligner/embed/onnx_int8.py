@@ -7,11 +7,13 @@ Everything comes from PyPI wheels (torch for the export, ``onnx`` and ``onnxrunt
 and quantising); nothing is downloaded.
 
 Quantisation, chosen on the bench sentences (cosine to the fp32 vectors, see
-``benchmarks/int8_cosine.py``): ONNX Runtime's BERT fusions (fused attention, skip-layer-norm,
-bias-GELU), then dynamic int8 of every MatMul and attention projection with per-channel weights,
-except the feed-forward output projections, whose inputs (post-GELU activations with outliers)
-lose the most when quantised per tensor; they stay fp32.  (Keeping only layers 0, 4 and 5 in
-fp32, the most sensitive, gave mean cosine 0.9987 but lost 0.006 strict F1 on id-en-bible.)
+``benchmarks/int8_cosine.py``): SmoothQuant scaling of the query/key/value, attention-output and
+feed-forward input projections (:mod:`aligner.embed.smoothing`: it moves BERT's outlier
+channels from the activations into the per-channel weights; mean cosine to fp32 0.9989 -> 0.9996
+on the bench lines, at the same speed), ONNX Runtime's BERT fusions (fused attention,
+skip-layer-norm, bias-GELU), then dynamic int8 of every MatMul and attention projection with
+per-channel weights, except the feed-forward output projections, whose inputs (post-GELU
+activations with outliers) lose the most when quantised per tensor; they stay fp32.
 ``reduce_range`` (7-bit weights) keeps ONNX Runtime's u8×s8 kernels free of int16 saturation
 on AVX2 CPUs without VNNI, so every x86 CPU computes the same vectors.
 """
@@ -25,14 +27,15 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
-from typing import Callable, Dict, Iterator, Optional
+from typing import Callable, Dict, Iterator, List, Optional
 
 from aligner.embed.cache import build_once, read_marker, write_marker
+from aligner.embed.smoothing import ALPHA, calibration_sentences, divide_inputs, smooth_bert
 from aligner.errors import ModelError
 
 log = logging.getLogger(__name__)
 
-INT8_VERSION = 1
+INT8_VERSION = 2
 MODEL_FILE = "model.onnx"
 MARKER_FILE = "aligner-int8.json"
 COPIED_FILES = ("tokenizer.json", "config.json", "1_Pooling/config.json", "sentence_bert_config.json")
@@ -41,6 +44,7 @@ QUANT_CONFIG: Dict[str, object] = {
     "fusion": "onnxruntime.transformers bert, opt_level 1",
     "op_types": ["MatMul", "Attention"],
     "weights": "int8 per-channel, reduce_range",
+    "smoothing": f"SmoothQuant alpha {ALPHA} on the query/key/value, attention-output and feed-forward input projections",
     "fp32_ffn_output_layers": FP32_FFN_OUTPUT_LAYERS if isinstance(FP32_FFN_OUTPUT_LAYERS, str) else list(FP32_FFN_OUTPUT_LAYERS),
     "opset": 17,
 }
@@ -172,6 +176,7 @@ def build_int8_onnx(fp32_folder: Path, out: Path) -> None:
         with _quiet():
             bert = AutoModel.from_pretrained(str(fp32_folder), local_files_only=True, attn_implementation="eager").eval()
             cfg = bert.config
+            inverse = smooth_bert(bert, _calibration_batches(fp32_folder))
             pooled = _MeanPooled(bert)
             ids = torch.tensor([[0, 3, 4, 2], [0, 5, 2, 1]])  # any ids: the graph does not depend on them
             mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]])
@@ -185,6 +190,7 @@ def build_int8_onnx(fp32_folder: Path, out: Path) -> None:
             del bert, pooled
             fused = optimize_model(str(work / "fp32.onnx"), model_type="bert", num_heads=cfg.num_attention_heads,
                                    hidden_size=cfg.hidden_size, opt_level=1)
+            divide_inputs(fused.model, inverse, cfg.num_hidden_layers)
             fused.save_model_to_file(str(work / "fused.onnx"))
             graph = onnx.load(str(work / "fused.onnx"), load_external_data=False).graph
             keep = [n.name for n in graph.node if n.op_type == "MatMul" and _ffn_output_layer(n.name) is not None
@@ -196,6 +202,24 @@ def build_int8_onnx(fp32_folder: Path, out: Path) -> None:
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _calibration_batches(fp32_folder: Path, batch_size: int = 16) -> List[tuple]:
+    """The bundled calibration sentences as padded ``(input_ids, attention_mask)`` batches, with
+    e5's passage prompt, tokenized by the folder's own tokenizer."""
+    import torch
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(Path(fp32_folder) / "tokenizer.json"))
+    tokenizer.no_truncation()
+    pad = tokenizer.token_to_id("<pad>") or 0
+    tokenizer.enable_padding(pad_id=pad)
+    sentences = ["passage: " + s for s in calibration_sentences()]
+    batches = []
+    for start in range(0, len(sentences), batch_size):
+        encoded = tokenizer.encode_batch(sentences[start : start + batch_size])
+        batches.append((torch.tensor([e.ids for e in encoded]), torch.tensor([e.attention_mask for e in encoded])))
+    return batches
 
 
 def _ffn_output_layer(node_name: str) -> Optional[int]:
