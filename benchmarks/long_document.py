@@ -4,7 +4,7 @@ The pair is built from real bench sentence pairs (or generated ones when ../shar
 ~3% of sentences deleted on each side and boilerplate lines inserted, so the gold is known and the
 accuracy of the banded DP on a long document is reported too.
 
-    python benchmarks/long_document.py [--sentences 10000]
+    python benchmarks/long_document.py [--sentences 10000] [--one-pass] [--precision int8]
 """
 from __future__ import annotations
 
@@ -68,10 +68,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=10_000)
     parser.add_argument("--one-pass", action="store_true", help="without the second pass (as aligner align --one-pass)")
+    parser.add_argument("--precision", default=None, help="encoder precision (int8, fp32, bf16; default: the embedder's auto)")
     args = parser.parse_args()
     src, tgt, gold = build(args.sentences)
     t0 = time.perf_counter()
-    embedder = load_embedder()
+    embedder = load_embedder(precision=args.precision) if args.precision else load_embedder()
     t1 = time.perf_counter()
     src_s, tgt_s = split("\n".join(src), "id", segmented=True), split("\n".join(tgt), "en", segmented=True)
     emb = embedder.encode([s.text for s in src_s] + [s.text for s in tgt_s])
@@ -88,6 +89,7 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     fig = score(gold, [(b.src, b.tgt) for b in beads])
     print(f"{'sentences (src/tgt)':28s} {len(src)}/{len(tgt)}")
+    print(f"{'encoder':28s} {embedder!r}")
     print(f"{'model load (s)':28s} {t1 - t0:.1f}")
     print(f"{'encode (s)':28s} {t2 - t1:.1f}  ({(len(src) + len(tgt)) / (t2 - t1):.0f} sentences/s)")
     print(f"{'align (s)':28s} {t3 - t2:.1f}  (second pass encoded {sum(windows)} windows as text)")

@@ -204,3 +204,18 @@ def test_attach_fragments_length_ratio_tells_a_split_sentence_from_a_deletion():
     # A larger fall in cosine is a deletion whatever the lengths say.
     cos[(1, 2, 1, 3)] = 0.84
     assert attach_fragments(spans, text_cosine, *split, rule) == spans
+
+
+def test_default_attach_rule_keeps_a_deletion_that_evens_the_length_ratio_out():
+    from aligner.align.refine import AttachRule, RefineConfig, attach_fragments
+
+    # Target 2 alone after pair (1|1); the lengths say it could complete the pair either way.
+    spans = [(0, 1, 0, 1), (1, 2, 1, 2), (2, 2, 2, 3), (2, 3, 3, 4)]
+    split = _sides([100, 100, 100], [100, 50, 50, 100])
+    rule = AttachRule(min_gain=RefineConfig().attach_gain, loose_gain=RefineConfig().attach_loose_gain)
+    # A fragment the translator merged barely moves the pair's cosine: it joins.
+    cos = {(1, 2, 1, 2): 0.880, (1, 2, 1, 3): 0.877, (2, 3, 3, 4): 0.90, (2, 3, 2, 4): 0.85}
+    assert attach_fragments(spans, lambda *b: cos.get(b), *split, rule) == [(0, 1, 0, 1), (1, 2, 1, 3), (2, 3, 3, 4)]
+    # A deleted sentence next to the pair costs it the typical 0.018 of cosine: it stays alone.
+    cos[(1, 2, 1, 3)] = 0.862
+    assert attach_fragments(spans, lambda *b: cos.get(b), *split, rule) == spans
