@@ -85,3 +85,13 @@ def test_codes_nested_in_hi_are_dropped(tmp_path: Path) -> None:
     ))
     frame = aligner.read_tmx(path)
     assert (frame.src_text[0], frame.tgt_text[0]) == ("Ini sangat penting sekali.", "This is very important.")
+
+
+def test_a_line_break_placeholder_keeps_the_words_apart(tmp_path: Path) -> None:
+    frame = aligner.read_tmx(tmx(tmp_path, (
+        "lb",
+        'Jalan Diponegoro No. 22<ph type="lb">&lt;br/&gt;</ph>Bandung',
+        'Jalan Diponegoro No. 22<ph type="lb"/>Bandung, West Java',
+    )))
+    assert (frame.src_text[0], frame.tgt_text[0]) == ("Jalan Diponegoro No. 22\nBandung",
+                                                      "Jalan Diponegoro No. 22\nBandung, West Java")

@@ -18,11 +18,15 @@ BASE_COLUMNS = ["src_text", "tgt_text", "score", "bead", "src_lang", "tgt_lang",
 
 def _seg_text(seg) -> str:
     """Text of a ``<seg>`` (or a ``<hi>``/``<sub>`` in it): inline codes (``<bpt>``, ``<ph>``...) dropped
-    with their native code but their tail kept, ``<hi>``/``<sub>`` read the same way at any depth."""
+    with their native code but their tail kept, ``<hi>``/``<sub>`` read the same way at any depth; a
+    line-break placeholder (``<ph type="lb">``, as CAT tools write one) is read as a newline, so the
+    words on either side stay apart."""
     parts = [seg.text or ""]
     for child in seg:
         if child.tag in ("hi", "sub"):
             parts.append(_seg_text(child))
+        elif child.tag in ("ph", "it") and (child.get("type") or "").lower() == "lb":
+            parts.append("\n")
         parts.append(child.tail or "")
     return "".join(parts)
 
