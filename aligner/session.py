@@ -19,6 +19,7 @@ from .align.aligner import AlignConfig
 from .align.pinned import Anchor, check_anchors, plan_pinned
 from .embed.base import Embedder
 from .result import AlignmentResult
+from .signature import embedder_signature
 from .segment.base import Sentence
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,8 @@ class AlignmentSession:
         with self._lock:
             beads = self._align(anchors)
         result = AlignmentResult(self.src_sentences, self.tgt_sentences, beads, self.src_lang, self.tgt_lang,
-                                 model=getattr(self.embedder, "name", ""))
+                                 model=getattr(self.embedder, "name", ""),
+                                 meta={"signature": str(embedder_signature(self.config, self.embedder))})
         result.meta["anchors"] = len(anchors)
         return result
 

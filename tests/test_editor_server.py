@@ -135,6 +135,9 @@ def test_export_uses_the_align_selection_and_counts_confirmed_pairs_as_certain(s
     status, _, body = request(server.url + "api/export", {"format": "tmx"})
     assert status == 200 and json.loads(body)["path"] == str(tmp_path / "out.tmx")
     frame = read_tmx(tmp_path / "out.tmx")
+    header = (tmp_path / "out.tmx").read_text(encoding="utf-8").split("<body>")[0]
+    assert '<prop type="x-aligner-model">hashing-trigrams</prop>' in header  # the model that aligned it
+    assert re.search(r'<prop type="x-aligner-signature">[^<]*hashing-trigrams[^<]*</prop>', header)
     text = " ".join(state["src"][i]["text"] for i in pair["src"])
     assert frame.loc[frame.src_text == text, "score"].tolist() == [1.0]
     assert json.loads(request(server.url + "api/export", {"format": "csv"})[2])["path"] == str(tmp_path / "out.csv")

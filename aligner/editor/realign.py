@@ -58,6 +58,16 @@ class Realigner:
                                              tgt_lang=self.texts.tgt_lang, config=self._config)
         return self._session
 
+    def provenance(self) -> tuple[str, Optional[str]]:
+        """The model name and run signature of the alignments made here ("" and None before the
+        first one: a resumed project that was not re-aligned does not load the model for a header)."""
+        if self._session is None:
+            return "", None
+        from ..signature import embedder_signature
+
+        embedder = self._session.embedder
+        return getattr(embedder, "name", "") or "", str(embedder_signature(self._session.config, embedder))
+
     def align(self, anchors: Sequence[Anchor] = ()) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
         """``(src, tgt, score)`` beads of the alignment that keeps every anchor unchanged."""
         with self._lock:

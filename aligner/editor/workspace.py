@@ -136,8 +136,10 @@ class Workspace:
             certain = b.is_pair and b.status in (edits.CONFIRMED, edits.LINKED)
             beads.append(Bead(b.src, b.tgt, CERTAIN if certain else (b.score if b.score is not None else 0.0)))
         texts = self.realigner.texts
+        model, signature = self.realigner.provenance()
+        meta = {"reviewed": True} if signature is None else {"reviewed": True, "signature": signature}
         return AlignmentResult(self.src_sentences, self.tgt_sentences, beads, texts.src_lang, texts.tgt_lang,
-                               meta={"reviewed": True})
+                               model=model, meta=meta)
 
     def export(self, fmt: str) -> dict:
         """Write the reviewed alignment as TMX, CSV or XLSX beside the output (the align command's selection rules)."""
