@@ -219,3 +219,36 @@ def test_default_attach_rule_keeps_a_deletion_that_evens_the_length_ratio_out():
     # A deleted sentence next to the pair costs it the typical 0.018 of cosine: it stays alone.
     cos[(1, 2, 1, 3)] = 0.862
     assert attach_fragments(spans, lambda *b: cos.get(b), *split, rule) == spans
+
+
+def _unit_rows(*rows):
+    m = np.array(rows, dtype=float)
+    return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+
+def test_a_lone_sentence_takes_back_its_counterpart_from_a_neighbours_merge():
+    from aligner.align.refine import pair_lone_neighbours
+
+    # Source 0 was paired with targets 0+1 and source 1 left alone, though target 1 translates source 1
+    # about as well as target 0 translates source 0: two 1-1 pairs, not a merge and a lone sentence.
+    src = Side.from_embeddings(_unit_rows([1, 0, 0, 0.1], [0, 1, 0, 0.1]))
+    tgt = Side.from_embeddings(_unit_rows([1, 0.1, 0, 0.1], [0.1, 1, 0, 0.1]))
+    spans = [(0, 1, 0, 2), (1, 2, 2, 2)]
+    assert pair_lone_neighbours(spans, src, tgt, margin=0.05) == [(0, 1, 0, 1), (1, 2, 1, 2)]
+    # The same on the other side (a 2-1 bead and a lone target sentence before it).
+    assert pair_lone_neighbours([(0, 0, 0, 1), (0, 2, 1, 2)], tgt, src, margin=0.05) == [(0, 1, 0, 1), (1, 2, 1, 2)]
+
+
+def test_a_real_merge_keeps_its_sentence_and_the_lone_one_stays_alone():
+    from aligner.align.refine import pair_lone_neighbours
+
+    # Target 1 completes source 0 (the merge is much more alike than target 1 and source 1 are):
+    # source 1 is a deletion, and the merge stays.
+    src = Side.from_embeddings(_unit_rows([1, 1, 0, 0], [0, 0, 1, 0.3]))
+    tgt = Side.from_embeddings(_unit_rows([1, 0, 0, 0], [0, 1, 0, 0.2]))
+    spans = [(0, 1, 0, 2), (1, 2, 2, 2)]
+    assert pair_lone_neighbours(spans, src, tgt, margin=0.05) == spans
+    # A flagged lone sentence (boilerplate, wrong language) is never paired this way.
+    src = Side.from_embeddings(_unit_rows([1, 0, 0, 0.1], [0, 1, 0, 0.1]), flags=np.array([False, True]))
+    tgt = Side.from_embeddings(_unit_rows([1, 0.1, 0, 0.1], [0.1, 1, 0, 0.1]))
+    assert pair_lone_neighbours(spans, src, tgt, margin=0.05) == spans

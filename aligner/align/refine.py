@@ -75,6 +75,10 @@ class RefineConfig:
     closer to the document's (see ``AttachRule``). A fragment the translator merged barely moves the
     cosine (dev document: median -0.003); a deleted sentence next to a pair moves it more (median
     -0.018 on benchmarks/long_document.py, whose deletions -0.03 joined: strict F1 0.997 -> 0.991)."""
+    unmerge_margin: Optional[float] = 0.05
+    """A 1-2 (2-1) bead next to a lone sentence on its single side becomes two 1-1 pairs with that
+    sentence when the merge's cosine is less than this above the weaker of the two pairs' (see
+    ``pair_lone_neighbours``); None: never."""
     many_near_merges: bool = True
     """Many-to-many beads (2-2, 2-3, 3-3 ...) only where the first pass merged or left a sentence
     unaligned: a stretch of confident 1-1 pairs is not re-cut into bigger beads."""
@@ -169,6 +173,49 @@ def attach_fragments(
         del out[max(k, nb)]
         k = min(k, nb) + 1
     return out
+
+
+def pair_lone_neighbours(spans: list[tuple[int, int, int, int]], src: Side, tgt: Side, margin: float) -> list[tuple[int, int, int, int]]:
+    """Split a 1-2 (or 2-1) bead into two 1-1 pairs when a lone sentence sits next to its single side
+    and each of the two pairs is about as alike (sentence cosine, within ``margin``) as the merge:
+    one sentence would otherwise lose its counterpart to a neighbour's merge. A merge a translator
+    really made is clearly more alike than its parts taken one by one."""
+    out = list(spans)
+    k = 0
+    while k < len(out):
+        i0, i1, j0, j1 = out[k]
+        one_two = i1 - i0 == 1 and j1 - j0 == 2
+        two_one = i1 - i0 == 2 and j1 - j0 == 1
+        done = False
+        for nb in (k - 1, k + 1) if (one_two or two_one) else ():
+            if not 0 <= nb < len(out):
+                continue
+            a0, a1, b0, b1 = out[nb]
+            lone = (a1 - a0 == 1 and b1 == b0) if one_two else (b1 - b0 == 1 and a1 == a0)
+            if not lone or (src.flags[a0] if one_two else tgt.flags[b0]):
+                continue
+            if one_two:
+                merged = _cos(src.embeddings[i0], tgt.embeddings[j0:j1].sum(0))
+                first, second = (a0, i0) if nb < k else (i0, a0)
+                pairs = [(first, first + 1, j0, j0 + 1), (second, second + 1, j0 + 1, j1)]
+            else:
+                merged = _cos(tgt.embeddings[j0], src.embeddings[i0:i1].sum(0))
+                first, second = (b0, j0) if nb < k else (j0, b0)
+                pairs = [(i0, i0 + 1, first, first + 1), (i0 + 1, i1, second, second + 1)]
+            weaker = min(_cos(src.embeddings[p[0]], tgt.embeddings[p[2]]) for p in pairs)
+            if merged - weaker < margin:
+                lo = min(k, nb)
+                out[lo : lo + 2] = pairs
+                k = lo + 2
+                done = True
+                break
+        if not done:
+            k += 1
+    return out
+
+
+def _cos(u: np.ndarray, v: np.ndarray) -> float:
+    return float(u @ v) / max(float(np.linalg.norm(u)) * float(np.linalg.norm(v)), 1e-12)
 
 
 def _length_mismatch(

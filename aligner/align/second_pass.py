@@ -20,7 +20,7 @@ from .dp import DPParams, pair_types
 from .first_pass import FirstAlignment
 from .path import Band, best_path, scored_beads
 from .refine import (
-    AttachRule, attach_fragments, merge_neighbourhood, near_merges, second_pass_dp, text_window_requests, unsettled,
+    AttachRule, attach_fragments, merge_neighbourhood, near_merges, pair_lone_neighbours, second_pass_dp, text_window_requests, unsettled,
     window_texts,
 )
 from .scoring import PairScorer
@@ -91,6 +91,8 @@ def second_pass(
     if refine.attach_gain is not None:
         rule = AttachRule(config.max_align, config.max_bead, refine.attach_gain, refine.attach_loose_gain)
         spans = attach_fragments(spans, text_scorer.text_cosine, src, tgt, rule)
+    if refine.unmerge_margin is not None:
+        spans = pair_lone_neighbours(spans, src, tgt, refine.unmerge_margin)
     return scored_beads(spans, text_scorer, config.calibration, first.best, src.flags, tgt.flags)
 
 
