@@ -20,8 +20,8 @@ from .dp import DPParams, pair_types
 from .first_pass import FirstAlignment
 from .path import Band, best_path, scored_beads
 from .refine import (
-    AttachRule, attach_fragments, merge_neighbourhood, near_merges, pair_lone_neighbours, second_pass_dp, text_window_requests, unsettled,
-    window_texts,
+    AttachRule, attach_fragments, merge_neighbourhood, near_merges, pair_lone_neighbours, second_pass_dp,
+    text_window_requests, unsettled, window_texts,
 )
 from .scoring import PairScorer
 from .side import Side
