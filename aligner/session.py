@@ -100,6 +100,11 @@ class AlignmentSession:
         """Sentence embeddings of the target side, ``(len(tgt_sentences), dim)``."""
         return self._tgt_emb
 
+    @property
+    def signature(self) -> str:
+        """The run signature of this session's alignments (settings, model, precision, version)."""
+        return str(embedder_signature(self.config, self.embedder))
+
     def align(self, anchors: Sequence[Anchor] = ()) -> AlignmentResult:
         """Align, keeping every anchor as a bead; the stretches between anchors align as they would alone.
 
@@ -110,8 +115,7 @@ class AlignmentSession:
         with self._lock:
             beads = self._align(anchors)
         result = AlignmentResult(self.src_sentences, self.tgt_sentences, beads, self.src_lang, self.tgt_lang,
-                                 model=getattr(self.embedder, "name", ""),
-                                 meta={"signature": str(embedder_signature(self.config, self.embedder))})
+                                 model=getattr(self.embedder, "name", ""), meta={"signature": self.signature})
         result.meta["anchors"] = len(anchors)
         return result
 

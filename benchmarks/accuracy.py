@@ -113,7 +113,7 @@ def main() -> None:
     if not bench_available():
         print("accuracy: ../shared/bench not found; skipping")
         return
-    embedder = load_embedder(args.model, **({"precision": args.precision} if args.precision else {}))
+    embedder = load_embedder(args.model, precision=args.precision)
     confidences: dict = {}
     systems = {"ours": ours(embedder, confidences), "galechurch": gale_church}
     timer = [0.0]

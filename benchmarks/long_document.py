@@ -72,7 +72,7 @@ def main() -> None:
     args = parser.parse_args()
     src, tgt, gold = build(args.sentences)
     t0 = time.perf_counter()
-    embedder = load_embedder(precision=args.precision) if args.precision else load_embedder()
+    embedder = load_embedder(precision=args.precision)  # None: the embedder's auto
     t1 = time.perf_counter()
     src_s, tgt_s = split("\n".join(src), "id", segmented=True), split("\n".join(tgt), "en", segmented=True)
     emb = embedder.encode([s.text for s in src_s] + [s.text for s in tgt_s])

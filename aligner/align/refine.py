@@ -186,7 +186,6 @@ def pair_lone_neighbours(spans: list[tuple[int, int, int, int]], src: Side, tgt:
         i0, i1, j0, j1 = out[k]
         one_two = i1 - i0 == 1 and j1 - j0 == 2
         two_one = i1 - i0 == 2 and j1 - j0 == 1
-        done = False
         for nb in (k - 1, k + 1) if (one_two or two_one) else ():
             if not 0 <= nb < len(out):
                 continue
@@ -207,9 +206,8 @@ def pair_lone_neighbours(spans: list[tuple[int, int, int, int]], src: Side, tgt:
                 lo = min(k, nb)
                 out[lo : lo + 2] = pairs
                 k = lo + 2
-                done = True
                 break
-        if not done:
+        else:
             k += 1
     return out
 

@@ -63,10 +63,7 @@ class Realigner:
         first one: a resumed project that was not re-aligned does not load the model for a header)."""
         if self._session is None:
             return "", None
-        from ..signature import embedder_signature
-
-        embedder = self._session.embedder
-        return getattr(embedder, "name", "") or "", str(embedder_signature(self._session.config, embedder))
+        return getattr(self._session.embedder, "name", "") or "", self._session.signature
 
     def align(self, anchors: Sequence[Anchor] = ()) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
         """``(src, tgt, score)`` beads of the alignment that keeps every anchor unchanged."""

@@ -212,7 +212,9 @@ def _calibration_batches(fp32_folder: Path, batch_size: int = 16) -> List[tuple]
     tokenizer.no_truncation()
     pad = tokenizer.token_to_id("<pad>") or 0
     tokenizer.enable_padding(pad_id=pad)
-    sentences = ["passage: " + s for s in calibration_sentences()]
+    from aligner.embed import E5_PREFIX
+
+    sentences = [E5_PREFIX + s for s in calibration_sentences()]
     batches = []
     for start in range(0, len(sentences), batch_size):
         encoded = tokenizer.encode_batch(sentences[start : start + batch_size])
