@@ -238,3 +238,19 @@ def test_the_review_loop_joins_up_editor_xlsx_back_to_the_editor(aligned, sample
     assert by[(kept.src, kept.tgt)] == CONFIRMED
     assert [by[((i,), ())] for i in dropped.src] + [by[((), (j,))] for j in dropped.tgt] == [REJECTED] * (len(dropped.src) + len(dropped.tgt))
     assert report.not_placed == 0
+
+
+def test_a_resumed_project_exports_the_model_and_signature_of_its_alignment(sample_paths, tmp_path):
+    src, tgt = sample_paths
+    inputs = EditorInputs(src, tgt, tmp_path / "out.tmx", src.read_text(encoding="utf-8"), tgt.read_text(encoding="utf-8"),
+                          model=HashingEmbedder())
+    first, _ = open_workspace(inputs, ExportOptions())
+    saved = json.loads((tmp_path / "out.align.json").read_text(encoding="utf-8"))["provenance"]
+    assert saved["model"] == "hashing-trigrams" and "hashing-trigrams" in saved["signature"]
+    inputs.model = str(tmp_path / "no-such-model")  # resuming must not load it, and the export still names the aligner's
+    again, opened = open_workspace(inputs, ExportOptions())
+    assert opened.startswith("resumed")
+    again.export("tmx")
+    header = (tmp_path / "out.tmx").read_text(encoding="utf-8").split("<body>")[0]
+    assert '<prop type="x-aligner-model">hashing-trigrams</prop>' in header
+    assert f'<prop type="x-aligner-signature">{saved["signature"]}</prop>' in header

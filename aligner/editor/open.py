@@ -72,7 +72,8 @@ def open_workspace(inputs: EditorInputs, export_options: Any) -> tuple[Workspace
             beads = realigner.align()
             how.append(f"aligned {len(src)} + {len(tgt)} sentences")
             state = new_state(len(src), len(tgt), [EditBead(s, t, score) for s, t, score in beads])
-        return Project(Identity(*hashes, len(src), len(tgt), settings), state, 0, tuple(src), tuple(tgt))
+        return Project(Identity(*hashes, len(src), len(tgt), settings), state, 0, tuple(src), tuple(tgt),
+                       realigner.provenance())
 
     project, resumed = open_project(path, Identity(*hashes, settings=settings), make, fresh=inputs.fresh)
     src, tgt = list(project.src_sentences), list(project.tgt_sentences)

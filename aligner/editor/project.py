@@ -76,6 +76,9 @@ class Project:
     revision: int = 0
     src_sentences: tuple = ()
     tgt_sentences: tuple = ()
+    provenance: dict = field(default_factory=dict)
+    """``model`` and ``signature`` of the last alignment made for the project (empty: none known),
+    so that a resumed project's export names them without loading the model."""
 
 
 def _bead_json(b: EditBead) -> list:
@@ -109,6 +112,7 @@ def to_json(project: Project) -> dict:
         "beads": [_bead_json(b) for b in project.state.beads],
         "history": [{"action": c.action, "at": c.at, "old": [_bead_json(b) for b in c.old],
                      "new": [_bead_json(b) for b in c.new]} for c in project.state.history[-HISTORY_LIMIT:]],
+        **({"provenance": dict(project.provenance)} if project.provenance else {}),
     }
 
 
@@ -127,7 +131,11 @@ def from_json(data: dict) -> Project:
         src, tgt = _sentences(data["src"].get("split", [])), _sentences(data["tgt"].get("split", []))
         if (src or tgt) and (len(src), len(tgt)) != (ident.n_src, ident.n_tgt):
             raise ValueError("sentence lists do not match the counts")
-        return Project(ident, replace(state, history=history), int(data.get("revision", 0)), src, tgt)
+        provenance = data.get("provenance") or {}
+        if not isinstance(provenance, dict):
+            raise ValueError("provenance is not an object")
+        provenance = {k: str(provenance[k]) for k in ("model", "signature") if provenance.get(k)}
+        return Project(ident, replace(state, history=history), int(data.get("revision", 0)), src, tgt, provenance)
     except (KeyError, TypeError, ValueError) as exc:
         raise ProjectError(f"damaged project file ({type(exc).__name__}: {exc})") from None
 
@@ -214,14 +222,17 @@ class ProjectStore:
         self._seen = stat
         return self._project
 
-    def update(self, based_on: int, edit: Callable[[EditState], EditState]) -> Outcome:
-        """Apply ``edit`` to the newest state and save it as the next revision."""
+    def update(self, based_on: int, edit: Callable[[EditState], EditState],
+               provenance: Optional[dict] = None) -> Outcome:
+        """Apply ``edit`` to the newest state and save it as the next revision (with ``provenance``,
+        that of the alignment the edit brings, when given)."""
         with self._lock:
             current = self._refresh()
             state = edit(current.state)
             if state is current.state:
                 return Outcome(current, conflict=based_on != current.revision, based_on=based_on)
-            project = replace(current, state=state, revision=current.revision + 1)
+            project = replace(current, state=state, revision=current.revision + 1,
+                              provenance=current.provenance if provenance is None else provenance)
             write_project(self.path, project)
             self._project, self._seen = project, self._stat()
             return Outcome(project, conflict=based_on != current.revision, based_on=based_on)

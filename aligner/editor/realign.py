@@ -58,12 +58,12 @@ class Realigner:
                                              tgt_lang=self.texts.tgt_lang, config=self._config)
         return self._session
 
-    def provenance(self) -> tuple[str, Optional[str]]:
-        """The model name and run signature of the alignments made here ("" and None before the
-        first one: a resumed project that was not re-aligned does not load the model for a header)."""
+    def provenance(self) -> dict:
+        """``model`` and ``signature`` of the alignments made here (empty before the first one: a
+        resumed project that was not re-aligned does not load the model for a header)."""
         if self._session is None:
-            return "", None
-        return getattr(self._session.embedder, "name", "") or "", self._session.signature
+            return {}
+        return {"model": getattr(self._session.embedder, "name", "") or "", "signature": self._session.signature}
 
     def align(self, anchors: Sequence[Anchor] = ()) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
         """``(src, tgt, score)`` beads of the alignment that keeps every anchor unchanged."""

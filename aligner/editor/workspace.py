@@ -119,7 +119,7 @@ class Workspace:
                 raise EditError("the project changed during re-alignment; re-align again")
             return edits.realigned(state, beads)
 
-        outcome = self.store.update(based_on, apply)
+        outcome = self.store.update(based_on, apply, provenance=self.realigner.provenance())
         return self._beads(outcome.project, conflict=outcome.conflict)
 
     def export_path(self, fmt: str) -> Path:
@@ -136,10 +136,10 @@ class Workspace:
             certain = b.is_pair and b.status in (edits.CONFIRMED, edits.LINKED)
             beads.append(Bead(b.src, b.tgt, CERTAIN if certain else (b.score if b.score is not None else 0.0)))
         texts = self.realigner.texts
-        model, signature = self.realigner.provenance()
-        meta = {"reviewed": True} if signature is None else {"reviewed": True, "signature": signature}
+        made = self.realigner.provenance() or self.store.project.provenance
+        meta = {"reviewed": True, **({"signature": made["signature"]} if made.get("signature") else {})}
         return AlignmentResult(self.src_sentences, self.tgt_sentences, beads, texts.src_lang, texts.tgt_lang,
-                               model=model, meta=meta)
+                               model=made.get("model", ""), meta=meta)
 
     def export(self, fmt: str) -> dict:
         """Write the reviewed alignment as TMX, CSV or XLSX beside the output (the align command's selection rules)."""
