@@ -135,7 +135,7 @@ def e5_file():
 @pytest.fixture(scope="session")
 def e5_fp32(e5_cache):
     root, _folder, _t = e5_cache
-    return load_embedder(cache_dir=root, precision="fp32")
+    return load_embedder(cache_dir=root, precision="fp32", backend="torch")  # the converted folder itself
 
 
 @pytest.fixture(scope="session")
@@ -519,11 +519,11 @@ def test_load_embedder_resolves_names(e5_cache, monkeypatch, tmp_path):
 
     monkeypatch.setattr(backend, "SentenceTransformerEmbedder", Fake)
     for alias in (None, "multilingual-e5-small", "e5-small", "intfloat/multilingual-e5-small"):
-        load_embedder(alias, cache_dir=root, precision="fp32")
+        load_embedder(alias, cache_dir=root, precision="fp32", backend="torch")
         model, device, opts = made.pop()
         assert Path(model) == folder and device == "cpu"
         assert opts["prompt_name"] == "passage" and "prefix" not in opts and opts["name"] == DEFAULT_MODEL
-    load_embedder("e5-small", device="cpu", cache_dir=root, prefix="query: ", batch_size=8, precision="fp32")
+    load_embedder("e5-small", device="cpu", cache_dir=root, prefix="query: ", batch_size=8, precision="fp32", backend="torch")
     assert made.pop() == (folder, "cpu", {"prefix": "query: ", "name": DEFAULT_MODEL, "batch_size": 8, "precision": "fp32"})
     load_embedder(str(tmp_path))
     assert made.pop()[0] == str(tmp_path)
@@ -541,6 +541,15 @@ def test_load_embedder_resolves_names(e5_cache, monkeypatch, tmp_path):
 def test_real_model_loads_through_load_embedder(e5_fp32):
     assert e5_fp32.name == DEFAULT_MODEL and e5_fp32.prefix == "passage: "
     assert e5_fp32.dim == 384 and e5_fp32.max_seq_length == 512 and e5_fp32.device == "cpu"
+
+
+def test_fp32_on_onnx_runtime_gives_the_torch_vectors(e5_cache, e5_fp32):
+    root, _folder, _t = e5_cache
+    onnx = load_embedder(cache_dir=root, precision="fp32")
+    assert type(onnx).__name__ == "OnnxEmbedder" and onnx.precision == "fp32" and onnx.name == DEFAULT_MODEL
+    texts = SENTENCES + TOKENIZER_EDGE_CASES
+    cos = (onnx.encode(texts) * e5_fp32.encode(texts)).sum(axis=1)
+    assert cos.min() > 0.99999, cos
 
 
 def test_packaged_minilm_loads_offline(monkeypatch):

@@ -16,7 +16,7 @@ except ImportError:  # running from a checkout without `pip install -e .`
 
 import aligner.embed as embed
 import aligner.embed.device as device_mod
-from aligner.embed import onnx_int8
+from aligner.embed import onnx_fp32, onnx_int8
 from aligner.embed.device import resolve_precision
 from aligner.embed.hashing import HashingEmbedder
 from aligner.errors import ModelError
@@ -64,23 +64,47 @@ def fake_backends(monkeypatch, tmp_path):
     monkeypatch.setattr(backend, "SentenceTransformerEmbedder", FakeST)
     monkeypatch.setattr(onnx_runtime, "OnnxEmbedder", FakeOnnx)
     monkeypatch.setattr(onnx_int8, "ensure_int8_model", lambda folder: Path(str(folder) + "-int8"))
+    monkeypatch.setattr(onnx_fp32, "ensure_fp32_onnx_model", lambda folder: Path(str(folder) + "-onnx-fp32"))
     monkeypatch.setattr(device_mod, "cpu_flags", lambda: AVX2)
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     return fp32
 
 
 def test_precision_flag_selects_the_backend(fake_backends, caplog):
-    auto = embed.load_embedder()
-    assert isinstance(auto, FakeST) and auto.opts["precision"] == "fp32"  # AVX2 CPU: fp32
+    auto = embed.load_embedder()  # AVX2 CPU: fp32, on ONNX Runtime
+    assert isinstance(auto, FakeOnnx) and auto.folder == Path(str(fake_backends) + "-onnx-fp32")
+    assert auto.opts == {"prefix": "passage: ", "name": "multilingual-e5-small", "num_threads": 1, "precision": "fp32"}
     int8 = embed.load_embedder(precision="int8")
     assert isinstance(int8, FakeOnnx) and int8.folder == Path(str(fake_backends) + "-int8")
-    assert int8.opts == {"prefix": "passage: ", "name": "multilingual-e5-small", "num_threads": 1}
+    assert int8.opts == {"prefix": "passage: ", "name": "multilingual-e5-small", "num_threads": 1, "precision": "int8"}
     fp32 = embed.load_embedder(precision="fp32", num_threads=2)
-    assert isinstance(fp32, FakeST) and fp32.opts["precision"] == "fp32" and fp32.opts["num_threads"] == 2
-    assert isinstance(embed.load_embedder(precision="int8"), FakeOnnx)
+    assert isinstance(fp32, FakeOnnx) and fp32.opts["precision"] == "fp32" and fp32.opts["num_threads"] == 2
+    torch_fp32 = embed.load_embedder(precision="fp32", backend="torch", num_threads=2)
+    assert isinstance(torch_fp32, FakeST) and torch_fp32.opts["precision"] == "fp32" and torch_fp32.opts["num_threads"] == 2
+    with pytest.raises(ModelError, match="expected auto or torch"):
+        embed.load_embedder(backend="tensorflow")
     other = embed.load_embedder("some-org/some-model", precision="int8")
     assert isinstance(other, FakeST) and other.opts["precision"] == "fp32"
     assert "int8 is available for the bundled multilingual-e5-small only" in caplog.text
+
+
+def test_fp32_falls_back_to_torch_quietly_without_onnxruntime_and_in_one_line_when_the_build_fails(
+        fake_backends, monkeypatch, caplog):
+    monkeypatch.setattr(onnx_int8, "missing_packages", lambda: "onnxruntime not installed")
+    with caplog.at_level(logging.WARNING):
+        emb = embed.load_embedder()
+    assert isinstance(emb, FakeST) and emb.opts["precision"] == "fp32" and not caplog.records
+    monkeypatch.setattr(onnx_int8, "missing_packages", lambda: None)
+
+    def broken(folder):
+        raise onnx_int8.Int8Unavailable("fp32 ONNX export failed: no space left on device")
+
+    monkeypatch.setattr(onnx_fp32, "ensure_fp32_onnx_model", broken)
+    with caplog.at_level(logging.WARNING):
+        emb = embed.load_embedder()
+    assert isinstance(emb, FakeST) and emb.opts["precision"] == "fp32"
+    assert [r.getMessage() for r in caplog.records] == [
+        "fp32 ONNX encoder unavailable (fp32 ONNX export failed: no space left on device); using torch"]
 
 
 def test_missing_onnxruntime_falls_back_to_fp32_with_one_line(fake_backends, monkeypatch, caplog):
@@ -219,6 +243,33 @@ def test_real_int8_build_runs_and_matches_torch(tiny_bert):
     # batching and padding do not change a sentence's vector
     alone = emb.encode([texts[0]])
     assert float(alone[0] @ got[0]) > 0.999
+
+
+def test_real_fp32_onnx_build_gives_torchs_vectors(tiny_bert):
+    import onnx
+    import torch
+    from transformers import BertModel
+
+    from aligner.embed.onnx_runtime import OnnxEmbedder
+
+    folder, tok = tiny_bert
+    built = onnx_fp32.ensure_fp32_onnx_model(folder)
+    assert built == onnx_fp32.fp32_onnx_folder(folder) and built != onnx_int8.int8_folder(folder)
+    assert onnx_int8.is_valid(built, "folder:tiny-bert", marker_file=onnx_fp32.MARKER_FILE,
+                              version=onnx_fp32.FP32_ONNX_VERSION, config=onnx_fp32.CONFIG)
+    graph = onnx.load(str(built / onnx_int8.MODEL_FILE)).graph
+    ops = {n.op_type for n in graph.node}
+    assert "Attention" in ops and not ops & {"MatMulInteger", "DynamicQuantizeMatMul", "QAttention"}  # fused, not quantised
+
+    emb = OnnxEmbedder(built, name="tiny", prefix="passage: ", batch_size=2, num_threads=1, precision="fp32")
+    texts = ["kota rumah baru", "the city built new houses", "warga", "pada tahun " * 10]
+    got = emb.encode(texts)
+    bert = BertModel.from_pretrained(str(folder)).eval()
+    for t, v in zip(texts, got):
+        with torch.no_grad():
+            ref = bert(input_ids=torch.tensor([tok.encode("passage: " + t.strip()).ids])).last_hidden_state.mean(1)[0].numpy()
+        assert float(v @ ref) / float(np.linalg.norm(ref)) > 0.99999
+    assert "precision='fp32'" in repr(emb)
 
 
 # ------------------------------------------------------------------ the CLI

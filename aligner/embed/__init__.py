@@ -70,9 +70,9 @@ def _e5_prompt_text(prompt_name: str) -> str:
     return PROMPTS[prompt_name]
 
 
-def _load_int8(fp32_folder: Path, opts: dict) -> Optional[Embedder]:
-    """The int8 ONNX embedder of the e5 folder, or None (after a one-line warning) when it
-    cannot be built or loaded here."""
+def _load_onnx(fp32_folder: Path, opts: dict, precision: str) -> Optional[Embedder]:
+    """The ONNX Runtime embedder of the e5 folder in ``precision`` (``int8`` or ``fp32``), or None
+    (after a one-line warning) when it cannot be built or loaded here."""
     from aligner.embed.onnx_int8 import Int8Unavailable, ensure_int8_model, missing_packages
     from aligner.embed.threads import resolve_threads
 
@@ -83,13 +83,23 @@ def _load_int8(fp32_folder: Path, opts: dict) -> Optional[Embedder]:
             raise Int8Unavailable(reason)
         from aligner.embed.onnx_runtime import OnnxEmbedder
 
-        folder = ensure_int8_model(fp32_folder)
+        if precision == "int8":
+            folder = ensure_int8_model(fp32_folder)
+        else:
+            from aligner.embed.onnx_fp32 import ensure_fp32_onnx_model
+
+            folder = ensure_fp32_onnx_model(fp32_folder)
         kwargs = {k: v for k, v in opts.items() if k not in ("num_threads", "prompt_name")}
         if not kwargs.get("prefix"):  # the ONNX folder has no prompt table: use e5's own text
             kwargs["prefix"] = _e5_prompt_text(opts.get("prompt_name") or E5_PROMPT)
-        return OnnxEmbedder(folder, **kwargs, num_threads=threads)
+        return OnnxEmbedder(folder, **kwargs, num_threads=threads, precision=precision)
     except ModelError as exc:
-        log.warning("int8 encoder unavailable (%s); using fp32", exc)
+        if precision == "int8":
+            log.warning("int8 encoder unavailable (%s); using fp32", exc)
+        elif missing_packages():  # torch computes the same vectors: no need to say more
+            log.debug("fp32 ONNX encoder unavailable (%s); using torch", exc)
+        else:
+            log.warning("fp32 ONNX encoder unavailable (%s); using torch", exc)
         return None
 
 
@@ -104,9 +114,11 @@ def load_embedder(model: Optional[Union[str, Path]] = None, device: Optional[str
     * an existing folder: used as is; any other name: looked up in the local Hugging Face cache.
 
     ``precision``: ``auto`` (default: bf16 where the CPU has it, else fp32), ``int8``, ``fp32``
-    or ``bf16``; see :func:`aligner.embed.device.resolve_precision`.  ``int8`` is the bundled e5 model's ONNX
-    build (:mod:`aligner.embed.onnx_int8`, built once into the cache); where it cannot run, or
-    for other models, a one-line warning says so and fp32 is used.  ``num_threads``: threads of
+    or ``bf16``; see :func:`aligner.embed.device.resolve_precision`.  For the bundled e5 model on
+    the CPU, ``fp32`` and ``int8`` run on ONNX Runtime (:mod:`aligner.embed.onnx_fp32`,
+    :mod:`aligner.embed.onnx_int8`, each built once into the cache; fp32 there gives torch's vectors,
+    faster); where a build cannot run, a one-line warning says so and torch (fp32) is used, as it
+    is for bf16, other devices, other models and ``backend="torch"``.  ``num_threads``: threads of
     this process (default: the cores it may use, :func:`aligner.embed.threads.available_cores`).
     Other options (``prompt_name``, ``prefix``, ``batch_size``, ``max_seq_length``, ``name``) go to the embedder.
     Raises :class:`ModelError` (one line) when the model is unavailable or the device is not.
@@ -116,6 +128,9 @@ def load_embedder(model: Optional[Union[str, Path]] = None, device: Optional[str
 
     cache_dir = opts.pop("cache_dir", None)
     precision = opts.pop("precision", None) or "auto"
+    backend = opts.pop("backend", None) or "auto"
+    if backend not in ("auto", "torch"):
+        raise ModelError(f"unknown embedding backend {backend!r} (expected auto or torch)")
     ref = DEFAULT_MODEL if model is None else model
     key = str(ref).strip()
     if not key:
@@ -129,8 +144,8 @@ def load_embedder(model: Optional[Union[str, Path]] = None, device: Optional[str
     if is_e5:
         folder = ensure_e5_model(cache_dir)
         opts.setdefault("name", DEFAULT_MODEL)
-        if chosen == "int8":
-            embedder = _load_int8(folder, opts)
+        if chosen == "int8" or (chosen == "fp32" and dev == "cpu" and backend != "torch"):
+            embedder = _load_onnx(folder, opts, chosen)
             if embedder is not None:
                 return embedder
             chosen = "fp32"

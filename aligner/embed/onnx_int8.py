@@ -81,13 +81,14 @@ def file_sha256(path: Path, chunk: int = 1 << 22) -> str:
     return digest.hexdigest()
 
 
-def is_valid(folder: Path, source_id: str) -> bool:
-    """True when ``folder`` holds a finished int8 build of ``source_id`` whose model.onnx still
-    has the recorded sha256 (a truncated or altered file fails)."""
-    marker = read_marker(folder, MARKER_FILE)
-    if not marker or marker.get("version") != INT8_VERSION or marker.get("source") != source_id:
+def is_valid(folder: Path, source_id: str, *, marker_file: str = MARKER_FILE, version: int = INT8_VERSION,
+             config: Optional[dict] = None) -> bool:
+    """True when ``folder`` holds a finished build (int8 unless told otherwise) of ``source_id`` whose
+    model.onnx still has the recorded sha256 (a truncated or altered file fails)."""
+    marker = read_marker(folder, marker_file)
+    if not marker or marker.get("version") != version or marker.get("source") != source_id:
         return False
-    if marker.get("config") != QUANT_CONFIG:
+    if marker.get("config") != (QUANT_CONFIG if config is None else config):
         return False
     try:
         return file_sha256(folder / MODEL_FILE) == marker.get("sha256")
@@ -113,37 +114,46 @@ def ensure_int8_model(fp32_folder: Path, *, build: Optional[Builder] = None) -> 
     Raises :class:`Int8Unavailable` (one line) when onnx/onnxruntime are missing or the export
     fails; the caller falls back to fp32.
     """
+    return ensure_onnx_build(fp32_folder, int8_folder(fp32_folder), build, default=build_int8_onnx, what="int8",
+                             marker_file=MARKER_FILE, version=INT8_VERSION, config=QUANT_CONFIG)
+
+
+def ensure_onnx_build(fp32_folder: Path, final: Path, build: Optional[Builder], *, default: Builder, what: str,
+                      marker_file: str, version: int, config: dict) -> Path:
+    """``final``, an ONNX build of ``fp32_folder`` by ``build`` (None: ``default``, which needs onnx and
+    onnxruntime): reused when its marker names this source, version and config and the model's
+    sha256 matches, else (re)built once, the marker written last."""
     fp32_folder = Path(fp32_folder)
-    final = int8_folder(fp32_folder)
     src = source_id(fp32_folder)
-    if is_valid(final, src):
+    check = dict(marker_file=marker_file, version=version, config=config)
+    if is_valid(final, src, **check):
         return final
     if build is None:
         reason = missing_packages()
         if reason:
             raise Int8Unavailable(reason)
-        build = build_int8_onnx
+        build = default
 
     def make(tmp: Path) -> None:
         t0 = time.perf_counter()
-        log.warning("building the int8 model once (about a minute) into %s", final)
+        log.warning("building the %s model once (about a minute) into %s", what, final)
         try:
             build(fp32_folder, tmp)
         except ModelError:
             raise
         except Exception as exc:  # torch/onnx exporters raise many types
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise Int8Unavailable(f"int8 export failed: {reason}") from exc
+            raise Int8Unavailable(f"{what} export failed: {reason}") from exc
         for name in COPIED_FILES:
             if (fp32_folder / name).is_file():
                 (tmp / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(fp32_folder / name, tmp / name)
-        write_marker(tmp, MARKER_FILE, {"version": INT8_VERSION, "source": src, "config": QUANT_CONFIG,
+        write_marker(tmp, marker_file, {"version": version, "source": src, "config": config,
                                         "sha256": file_sha256(tmp / MODEL_FILE),
                                         "seconds": round(time.perf_counter() - t0, 1)})
-        log.info("built the int8 model in %.1f s", time.perf_counter() - t0)
+        log.info("built the %s model in %.1f s", what, time.perf_counter() - t0)
 
-    return build_once(final, is_valid=lambda folder: is_valid(folder, src), build=make, error=Int8Unavailable)
+    return build_once(final, is_valid=lambda folder: is_valid(folder, src, **check), build=make, error=Int8Unavailable)
 
 
 @contextlib.contextmanager
@@ -161,35 +171,15 @@ def _quiet() -> Iterator[None]:
 
 
 def build_int8_onnx(fp32_folder: Path, out: Path) -> None:
-    """Export the BERT of ``fp32_folder`` (mean pooling included) to ONNX, fuse, quantise into
+    """Export the BERT of ``fp32_folder`` (mean pooling included) to ONNX, smooth, fuse, quantise into
     ``out/model.onnx``."""
     import onnx
-    import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
-    from onnxruntime.transformers.optimizer import optimize_model
-    from transformers import AutoModel
 
     work = Path(tempfile.mkdtemp(prefix="export-", dir=out))
     try:
         with _quiet():
-            bert = AutoModel.from_pretrained(str(fp32_folder), local_files_only=True, attn_implementation="eager").eval()
-            cfg = bert.config
-            inverse = smooth_bert(bert, _calibration_batches(fp32_folder))
-            pooled = _MeanPooled(bert)
-            ids = torch.tensor([[0, 3, 4, 2], [0, 5, 2, 1]])  # any ids: the graph does not depend on them
-            mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]])
-            with torch.no_grad():
-                torch.onnx.export(
-                    pooled, (ids, mask), str(work / "fp32.onnx"), input_names=["input_ids", "attention_mask"],
-                    output_names=["embedding"], opset_version=QUANT_CONFIG["opset"], dynamo=False,
-                    dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
-                                  "embedding": {0: "batch"}},
-                )
-            del bert, pooled
-            fused = optimize_model(str(work / "fp32.onnx"), model_type="bert", num_heads=cfg.num_attention_heads,
-                                   hidden_size=cfg.hidden_size, opt_level=1)
-            divide_inputs(fused.model, inverse, cfg.num_hidden_layers)
-            fused.save_model_to_file(str(work / "fused.onnx"))
+            export_fused(fp32_folder, work / "fused.onnx", smooth=True)
             graph = onnx.load(str(work / "fused.onnx"), load_external_data=False).graph
             keep = [n.name for n in graph.node if n.op_type == "MatMul" and _ffn_output_layer(n.name) is not None
                     and (FP32_FFN_OUTPUT_LAYERS == "all" or _ffn_output_layer(n.name) in FP32_FFN_OUTPUT_LAYERS)]
@@ -200,6 +190,39 @@ def build_int8_onnx(fp32_folder: Path, out: Path) -> None:
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def export_fused(fp32_folder: Path, target: Path, *, smooth: bool) -> None:
+    """The BERT of ``fp32_folder`` with mean pooling, exported to ONNX and fused by ONNX Runtime's
+    BERT optimiser (fused attention, skip-layer-norm, bias-GELU) into ``target``; ``smooth``: with
+    SmoothQuant's scaling (for the int8 build)."""
+    import torch
+    from onnxruntime.transformers.optimizer import optimize_model
+    from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # a build reports itself in one line (ensure_onnx_build)
+    bert = AutoModel.from_pretrained(str(fp32_folder), local_files_only=True, attn_implementation="eager").eval()
+    cfg = bert.config
+    inverse = smooth_bert(bert, _calibration_batches(fp32_folder)) if smooth else None
+    pooled = _MeanPooled(bert)
+    ids = torch.tensor([[0, 3, 4, 2], [0, 5, 2, 1]])  # any ids: the graph does not depend on them
+    mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]])
+    raw = target.with_name(target.stem + "-raw.onnx")
+    with torch.no_grad():
+        torch.onnx.export(
+            pooled, (ids, mask), str(raw), input_names=["input_ids", "attention_mask"],
+            output_names=["embedding"], opset_version=QUANT_CONFIG["opset"], dynamo=False,
+            dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+                          "embedding": {0: "batch"}},
+        )
+    del bert, pooled
+    fused = optimize_model(str(raw), model_type="bert", num_heads=cfg.num_attention_heads,
+                           hidden_size=cfg.hidden_size, opt_level=1)
+    if inverse is not None:
+        divide_inputs(fused.model, inverse, cfg.num_hidden_layers)
+    fused.save_model_to_file(str(target))
+    raw.unlink(missing_ok=True)
 
 
 def _calibration_batches(fp32_folder: Path, batch_size: int = 16) -> List[tuple]:

@@ -1,4 +1,5 @@
-"""Embedding backend on ONNX Runtime: the int8 model of :mod:`aligner.embed.onnx_int8`.
+"""Embedding backend on ONNX Runtime: the int8 model of :mod:`aligner.embed.onnx_int8` or the fp32 one
+of :mod:`aligner.embed.onnx_fp32`.
 
 Tokenises with the folder's ``tokenizer.json`` (the ``tokenizers`` library), runs the graph
 (BERT plus mean pooling) and L2-normalises; torch is not imported at run time.
@@ -39,11 +40,10 @@ def session_options(threads: int):
 
 
 class OnnxEmbedder:
-    """An :class:`~aligner.embed.base.Embedder` over an int8 ONNX folder (``model.onnx`` +
+    """An :class:`~aligner.embed.base.Embedder` over an ONNX folder (``model.onnx`` +
     ``tokenizer.json``), on CPU with ``num_threads`` threads."""
 
     device = "cpu"
-    precision = "int8"
 
     def __init__(
         self,
@@ -54,6 +54,7 @@ class OnnxEmbedder:
         batch_size: int = DEFAULT_BATCH_SIZE,
         max_seq_length: Optional[int] = None,
         num_threads: int = 1,
+        precision: str = "int8",
     ) -> None:
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ModelError(f"batch_size must be a positive integer, got {batch_size!r}")
@@ -62,6 +63,8 @@ class OnnxEmbedder:
 
         folder = Path(folder)
         self.name = name
+        self.precision = precision
+        """What the folder computes in: ``int8`` or ``fp32`` (part of the run signature)."""
         self.prefix = prefix or ""
         self.batch_size = batch_size
         self.num_threads = int(num_threads)
@@ -79,7 +82,7 @@ class OnnxEmbedder:
                                                  providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own exception types
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise ModelError(f"cannot load the int8 model in {folder}: {reason}") from exc
+            raise ModelError(f"cannot load the {precision} ONNX model in {folder}: {reason}") from exc
         self._tokenizer.no_padding()
         self._tokenizer.no_truncation()
         self._pad_id = self._tokenizer.token_to_id("<pad>")
@@ -116,7 +119,7 @@ class OnnxEmbedder:
                                 chunk_size=self.batch_size * PROGRESS_BATCHES, progress=progress)
 
     def __repr__(self) -> str:
-        return f"OnnxEmbedder(name={self.name!r}, dim={self.dim}, precision='int8', threads={self.num_threads}, prefix={self.prefix!r})"
+        return f"OnnxEmbedder(name={self.name!r}, dim={self.dim}, precision={self.precision!r}, threads={self.num_threads}, prefix={self.prefix!r})"
 
 
 def _model_limit(folder: Path) -> int:

@@ -1,0 +1,44 @@
+"""The fp32 CPU model: the converted e5 folder exported to ONNX and fused, not quantised.
+
+ONNX Runtime's fused BERT kernels compute the same vectors as torch (cosine >= 0.9999999 on the
+bench sentences) 1.6-2.7x faster on an AVX2 CPU (``benchmarks/speed.py``), so on CPUs without
+native bf16 the fp32 precision runs here. Built once beside the fp32 folder
+(``<fp32 folder>-onnx-fp32-v<N>``) with the int8 build's machinery: a marker written last
+records the sha256 of ``model.onnx``, and a folder whose file does not match is rebuilt.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+from aligner.embed.onnx_int8 import MODEL_FILE, QUANT_CONFIG, Builder, _quiet, ensure_onnx_build, export_fused
+
+FP32_ONNX_VERSION = 1
+MARKER_FILE = "aligner-onnx-fp32.json"
+CONFIG = {"fusion": QUANT_CONFIG["fusion"], "opset": QUANT_CONFIG["opset"], "weights": "fp32"}
+
+
+def fp32_onnx_folder(fp32_folder: Path) -> Path:
+    """Where the fp32 ONNX model built from ``fp32_folder`` lives (whether or not it exists yet)."""
+    fp32_folder = Path(fp32_folder)
+    return fp32_folder.with_name(f"{fp32_folder.name}-onnx-fp32-v{FP32_ONNX_VERSION}")
+
+
+def ensure_fp32_onnx_model(fp32_folder: Path, *, build: Optional[Builder] = None) -> Path:
+    """The folder of the fp32 ONNX model of ``fp32_folder``, built when missing or altered;
+    :class:`~aligner.embed.onnx_int8.Int8Unavailable` (one line) when it cannot be built here."""
+    return ensure_onnx_build(fp32_folder, fp32_onnx_folder(fp32_folder), build, default=build_fp32_onnx,
+                             what="fp32 ONNX", marker_file=MARKER_FILE, version=FP32_ONNX_VERSION, config=CONFIG)
+
+
+def build_fp32_onnx(fp32_folder: Path, out: Path) -> None:
+    """Export and fuse the BERT of ``fp32_folder`` (mean pooling included) into ``out/model.onnx``."""
+    work = Path(tempfile.mkdtemp(prefix="export-", dir=out))
+    try:
+        with _quiet():
+            export_fused(fp32_folder, work / "fused.onnx", smooth=False)
+        (work / "fused.onnx").replace(out / MODEL_FILE)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
