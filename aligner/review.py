@@ -58,6 +58,10 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
 
 
+MAX_REVIEW_COLUMNS = 64
+"""Columns of the review sheet read (it has about ten): cells further right are not review data."""
+
+
 def read_review(path: Union[str, os.PathLike], stats: Optional[ReviewStats] = None) -> tuple[pd.DataFrame, dict[str, str]]:
     """The ``review`` sheet as a DataFrame of strings (columns by header name) and the ``info`` sheet.
 
@@ -78,10 +82,14 @@ def read_review(path: Union[str, os.PathLike], stats: Optional[ReviewStats] = No
     formulas = 0
     try:
         sheet = book[REVIEW_SHEET] if REVIEW_SHEET in book.sheetnames else book.worksheets[0]
+        sheet.reset_dimensions()  # a forged <dimension> (XFD1048576) must not make openpyxl pad every row
         rows = []
-        for cells in sheet.iter_rows():
+        for cells in sheet.iter_rows(max_col=MAX_REVIEW_COLUMNS):
+            values = tuple(getattr(c, "value", None) for c in cells)
+            if values.count(None) == len(values):
+                continue  # an empty row (openpyxl fills the gaps between stored rows with them)
             formulas += sum(1 for c in cells if getattr(c, "data_type", None) == "f")
-            rows.append(tuple(getattr(c, "value", None) for c in cells))
+            rows.append(values)
         info = {}
         if INFO_SHEET in book.sheetnames:
             info = {_cell(r[0]): _cell(r[1]) for r in book[INFO_SHEET].iter_rows(values_only=True) if r and len(r) > 1}

@@ -254,3 +254,17 @@ def test_a_resumed_project_exports_the_model_and_signature_of_its_alignment(samp
     header = (tmp_path / "out.tmx").read_text(encoding="utf-8").split("<body>")[0]
     assert '<prop type="x-aligner-model">hashing-trigrams</prop>' in header
     assert f'<prop type="x-aligner-signature">{saved["signature"]}</prop>' in header
+
+
+def test_an_export_never_replaces_the_alignment_it_started_from(aligned, sample_paths, tmp_path):
+    _result, folder = aligned
+    src, tgt = sample_paths
+    previous = tmp_path / "prev.csv"
+    previous.write_bytes((folder / "prev.csv").read_bytes())
+    before = previous.read_bytes()
+    inputs = EditorInputs(src, tgt, tmp_path / "prev.tmx", src.read_text(encoding="utf-8"), tgt.read_text(encoding="utf-8"),
+                          previous=previous, model=HashingEmbedder())
+    workspace, _ = open_workspace(inputs, ExportOptions())
+    with pytest.raises(Exception, match="it is the input"):
+        workspace.export("csv")  # prev.tmx -> prev.csv is the --from file
+    assert previous.read_bytes() == before

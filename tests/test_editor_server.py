@@ -219,3 +219,21 @@ def test_other_texts_give_one_line_offering_fresh(sample_paths, previous_csv, tm
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "source text changed" in lines[0] and "--fresh" in lines[0]
     assert read_project(tmp_path / "out.align.json").revision == 0  # untouched
+
+
+@pytest.mark.parametrize("headers", [
+    {"Origin": "http://evil.example", "Content-Type": "application/json"},
+    {"Sec-Fetch-Site": "cross-site", "Content-Type": "application/json"},
+    {"Content-Type": "text/plain"},  # a form or text/plain POST needs no CORS preflight
+    {"Content-Type": "application/x-www-form-urlencoded"},
+])
+def test_a_state_change_from_another_site_is_refused_and_nothing_is_written(server, tmp_path, headers):
+    state = json.loads(request(server.url + "api/state")[2])
+    pair = next(b for b in state["beads"] if b["band"] != "unaligned")
+    body = {"action": "confirm", "rev": 0, "bead": {"src": pair["src"], "tgt": pair["tgt"]}}
+    status, _, text = request(server.url + "api/edit", body, headers=headers)
+    assert status == 403 and b"from this editor's own page" in text
+    assert request(server.url + "api/export", {"format": "csv"}, headers=headers)[0] == 403
+    assert read_project(tmp_path / "out.align.json").revision == 0 and not (tmp_path / "out.csv").exists()
+    own = {"Origin": server.url.split("/", 3)[0] + "//" + server.url.split("/", 3)[2], "Sec-Fetch-Site": "same-origin"}
+    assert request(server.url + "api/edit", body, headers=own)[0] == 200  # what the page itself sends

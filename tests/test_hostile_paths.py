@@ -146,3 +146,21 @@ def test_batch_output_naming_an_input_is_refused(tmp_path):
     with pytest.raises(AlignerError, match="it is the input"):
         run_batch(manifest, out, BatchOptions(loader=HashingEmbedder, workers=1, output_file=Path("c.csv")))
     assert src.read_text() == "Harga beras naik.\n"
+
+
+@pytest.mark.parametrize("case", ["from-is-output", "project-file-is-an-input"])
+def test_the_editor_never_writes_over_what_it_was_given(tmp_path, docs, case, monkeypatch):
+    monkeypatch.setattr("aligner.embed.load_embedder", lambda *a, **k: pytest.fail("the model was loaded"))
+    monkeypatch.setattr("aligner.editor.server.EditorServer.serve_forever", lambda self: pytest.fail("the editor started"))
+    src, tgt = docs
+    if case == "from-is-output":
+        previous = write(tmp_path, "a.tmx", "<tmx/>")
+        res = run("edit", src, tgt, "-o", previous, "--from", previous, "--no-browser")
+        kept = {previous: previous.read_bytes()}
+    else:
+        given = write(tmp_path, "out.align.json", EN_TEXT)  # an input named like the output's project file
+        res = run("edit", src, given, "-o", tmp_path / "out.tmx", "--no-browser", "--fresh")
+        kept = {given: EN_TEXT.encode()}
+    assert_refused(res, "it is the input")
+    assert all(path.read_bytes() == data for path, data in kept.items())
+    assert not (tmp_path / "out.align.json.bak").exists()

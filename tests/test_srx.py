@@ -1,6 +1,7 @@
 """SRX export: choppa-srx (an independent SRX engine) must segment like our PunktSplitter."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,16 @@ def test_cli_srx(tmp_path: Path) -> None:
     res = runner.invoke(app, ["srx", "-o", str(tmp_path / "rules.txt")])
     assert res.exit_code == 1 and "Traceback" not in res.output
     assert not (tmp_path / "rules.txt").exists()
+
+
+def test_cli_srx_refuses_to_replace_a_link_or_a_pipe(tmp_path: Path) -> None:
+    runner = CliRunner()
+    target = tmp_path / "notes.txt"
+    target.write_text("mine\n", encoding="utf-8")
+    (tmp_path / "link.srx").symlink_to(target)
+    os.mkfifo(tmp_path / "pipe.srx")
+    for name, what in (("link.srx", "symbolic link"), ("pipe.srx", "pipe")):
+        res = runner.invoke(app, ["srx", "-o", str(tmp_path / name)])
+        assert res.exit_code == 1 and what in res.output and "Traceback" not in res.output, res.output
+    assert (tmp_path / "link.srx").is_symlink() and target.read_text(encoding="utf-8") == "mine\n"
+    assert not (tmp_path / "pipe.srx").is_file()

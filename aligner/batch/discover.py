@@ -35,14 +35,16 @@ class Discovery:
 
 
 def discover(
-    source: Path, src_lang: str = "id", tgt_lang: str = "en", exclude: Optional[Path] = None
+    source: Path, src_lang: str = "id", tgt_lang: str = "en", exclude: Optional[Path] = None,
+    allow_outside: bool = False,
 ) -> Discovery:
-    """Pairs from ``source``: a folder (see :func:`discover_folder`) or a manifest file."""
+    """Pairs from ``source``: a folder (see :func:`discover_folder`) or a manifest file (see
+    :func:`read_manifest` for ``allow_outside``)."""
     source = Path(source)
     if source.is_dir():
         return discover_folder(source, src_lang, tgt_lang, exclude)
     if source.is_file():
-        return read_manifest(source)
+        return read_manifest(source, allow_outside)
     raise InputError(f"{source}: no such folder or manifest file")
 
 
@@ -121,13 +123,15 @@ def _default_id(src: Path) -> str:
     return stem if dot and len(_lang) <= 3 else name
 
 
-def read_manifest(path: Path) -> Discovery:
+def read_manifest(path: Path, allow_outside: bool = False) -> Discovery:
     """Pairs from a CSV/TSV manifest: columns ``src``, ``tgt`` and optionally ``doc_id``.
 
     A header row naming the columns (``src``/``source``, ``tgt``/``target``,
     ``doc_id``/``id``/``name``) is optional; without one the columns are src, tgt[, doc_id].
-    Relative paths are taken from the manifest's folder. Missing files are not checked here:
-    those documents fail (and are reported) when aligned.
+    Relative paths are taken from the manifest's folder, and every path must lie inside that folder
+    (links resolved) unless ``allow_outside``: a manifest that came with a corpus must not read
+    ``~/.ssh`` or ``/etc`` into the TMX. Missing files are not checked here: those documents fail
+    (and are reported) when aligned.
     """
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     try:
@@ -144,11 +148,16 @@ def read_manifest(path: Path) -> Discovery:
     else:
         src_col, tgt_col, id_col = 0, 1, 2
     base = path.parent
+    inside = base.resolve()
     pairs, seen = [], set()
     for number, row in enumerate(rows, start=1 + skipped):
         if len(row) <= max(src_col, tgt_col):
             raise InputError(f"{path}: row {number} has no {'target' if len(row) > src_col else 'source'} path")
         src, tgt = base / row[src_col].strip(), base / row[tgt_col].strip()
+        for given in () if allow_outside else (src, tgt):
+            if not given.resolve().is_relative_to(inside):
+                raise InputError(f"{path}: row {number}: {given} lies outside the manifest's folder {base}; refused "
+                                 "(--allow-outside reads files anywhere)")
         doc_id = row[id_col].strip() if id_col is not None and id_col < len(row) and row[id_col].strip() else _default_id(src)
         if doc_id in seen:
             raise InputError(f"{path}: document id {doc_id!r} appears twice")

@@ -74,6 +74,8 @@ class BatchOptions:
     """Documents longer than this many characters fail (reported) before any work; None: 6 million, 0: no limit."""
     threads: Optional[int] = None
     precision: Optional[str] = None
+    allow_outside: bool = False
+    """A manifest may name files outside its own folder (refused by default)."""
 
     def align_config(self) -> AlignConfig:
         """``config`` with this batch's ``max_align`` and second-pass switch, where given."""
@@ -178,7 +180,8 @@ def run_batch(source: Path, outdir: Path, options: Optional[BatchOptions] = None
     if options.fmt and output.suffix.lower() != f".{fmt}" and options.output_file is None:
         output = output.with_suffix(f".{fmt}")
     run_engine = _engine(options.engine)
-    found = discover(Path(source), file_code(options.src_lang), file_code(options.tgt_lang), exclude=outdir)
+    found = discover(Path(source), file_code(options.src_lang), file_code(options.tgt_lang), exclude=outdir,
+                     allow_outside=options.allow_outside)
     if found.unmatched:
         shown = ", ".join(str(p) for p in found.unmatched[:5])
         more = f" and {len(found.unmatched) - 5} more" if len(found.unmatched) > 5 else ""

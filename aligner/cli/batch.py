@@ -76,6 +76,7 @@ def batch(
     max_input_chars: Optional[int] = typer.Option(None, "--max-input-chars", min=0, help=MAX_INPUT_HELP + " Default 6,000,000."),
     precision: Optional[str] = typer.Option(None, help=PRECISION_HELP),
     threads: Optional[int] = typer.Option(None, min=1, help="Encoder threads per worker (default: the cores divided among the workers; workers x threads never exceeds the cores)."),
+    allow_outside: bool = typer.Option(False, "--allow-outside", help="A manifest may name files outside its own folder (refused by default: a manifest that came with a corpus could read any file into the TMX)."),
 ) -> None:
     """Align many document pairs into one corpus; re-running resumes where a run stopped."""
     setup_logging(verbose)
@@ -97,7 +98,7 @@ def batch(
                                              no_formula_guard)),
             max_input_chars=max_input_chars,
             dashboard=dashboard,
-            threads=threads, precision=precision,
+            threads=threads, precision=precision, allow_outside=allow_outside,
         )
         from .ticker import BatchCounts, Ticker
 

@@ -75,7 +75,10 @@ def edit(
                                 max_seg_chars=max_seg_chars, keep_identical=keep_identical, keep_copies=keep_copies,
                                 keep_wrong_language=keep_wrong_language, keep_boilerplate=keep_boilerplate,
                                 formula_guard=not no_formula_guard)
-        check_outputs([output], [src_file, tgt_file])
+        from ..editor.project import project_path
+
+        given = [src_file, tgt_file, *([previous] if previous is not None else [])]
+        check_outputs([output, project_path(output)], given)  # the project file is written at once
         inputs = EditorInputs(
             src_path=src_file, tgt_path=tgt_file, output=output,
             src_text=read_document(src_file, input_format, src_encoding or encoding, max_input_chars),

@@ -16,6 +16,7 @@ def srx(
     """Write our Indonesian and English segmentation rules so CAT tools split sentences like we do."""
     with user_errors(debug):
         from ..export.atomic import atomic_file
+        from ..export.outpath import check_output
         from ..export.srx import omegat_segmentation_conf, srx_document
 
         if output.suffix.lower() == ".conf":
@@ -24,8 +25,7 @@ def srx(
             text = srx_document()
         else:
             raise AlignerError(f"{output}: use a .srx file (SRX 2.0) or a .conf file (OmegaT segmentation.conf)")
-        if not output.parent.is_dir():
-            raise AlignerError(f"cannot write {output}: folder {output.parent} does not exist")
+        check_output(output)  # a regular file or nothing there; no link, pipe or device replaced
         try:
             with atomic_file(output) as stream:
                 stream.write(text)

@@ -84,5 +84,5 @@ def open_workspace(inputs: EditorInputs, export_options: Any) -> tuple[Workspace
     realigner.use(src, tgt)
     opened = (f"resumed {path} (revision {project.revision})" if resumed else f"{path}: new project, " + "; ".join(how))
     workspace = Workspace(ProjectStore(path, project), src, tgt, realigner, inputs.output, export_options,
-                          inputs=[inputs.src_path, inputs.tgt_path], title=f"{inputs.src_path.name} ↔ {inputs.tgt_path.name}")
+                          inputs=[inputs.src_path, inputs.tgt_path, *([inputs.previous] if inputs.previous is not None else [])], title=f"{inputs.src_path.name} ↔ {inputs.tgt_path.name}")
     return workspace, opened

@@ -2,7 +2,8 @@
 
 It listens on 127.0.0.1 only. Every URL starts with ``/<token>/`` (a random token printed with
 the URL): anything else, static assets included, gets 403, as does a request whose ``Host`` is not
-this server's own address (DNS rebinding). Every response carries a strict Content-Security-Policy
+this server's own address (DNS rebinding), and a POST that does not come from the page itself
+(another ``Origin``, a cross-site ``Sec-Fetch-Site``, a body that is not JSON: CSRF). Every response carries a strict Content-Security-Policy
 (scripts and styles from this server only, no inline code, nothing framed) and ``no-referrer``.
 """
 from __future__ import annotations
@@ -122,11 +123,25 @@ class TokenGate:
         host_ok = environ.get("HTTP_HOST", "") in self.hosts
         if not host_ok or not secrets.compare_digest(first.encode(), self.token.encode()):
             return _plain(with_headers, "403 Forbidden", "forbidden: this editor's URL carries a token; use the URL it printed")
+        if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD") and not self._same_origin(environ):
+            return _plain(with_headers, "403 Forbidden", "forbidden: a change must come from this editor's own page")
         if not rest and not path.endswith("/"):
             with_headers("301 Moved Permanently", [("Location", f"/{self.token}/"), ("Content-Length", "0")])
             return [b""]
         environ = dict(environ, SCRIPT_NAME=environ.get("SCRIPT_NAME", "") + f"/{self.token}", PATH_INFO="/" + rest)
         return self.app(environ, with_headers)
+
+
+    def _same_origin(self, environ: dict) -> bool:
+        """A state change comes from our page: an ``Origin`` (when sent) of this server, a
+        ``Sec-Fetch-Site`` (when sent) of same-origin, and a JSON body (a cross-site form or
+        ``text/plain`` request, which needs no CORS preflight, is neither)."""
+        origin = environ.get("HTTP_ORIGIN")
+        if origin is not None and origin not in {f"http://{h}" for h in self.hosts}:
+            return False
+        if environ.get("HTTP_SEC_FETCH_SITE", "same-origin") not in ("same-origin", "none"):
+            return False
+        return environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower() == "application/json"
 
 
 def _plain(start_response: Callable, status: str, text: str) -> list[bytes]:

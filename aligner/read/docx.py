@@ -58,9 +58,13 @@ def read_docx(path: str | os.PathLike[str], encoding: Optional[str] = None,
         import docx
 
         document = docx.Document(io.BytesIO(data))
-        texts = list(_block_texts(document))
+        doctype = document.element.getroottree().docinfo.doctype
+        texts = [] if doctype else list(_block_texts(document))
     except Exception as exc:  # noqa: BLE001 - zipfile, lxml and python-docx raise many kinds
         raise InputError(f"{p}: not a valid DOCX file ({type(exc).__name__})") from None
+    if doctype:  # entities are never expanded, so the text around them would be lost without a word
+        raise InputError(f"{p}: the document declares a DTD (entities), which Word never writes; refused "
+                         "(the text around its entities would be lost)")
     lines = [" ".join(t.split()) for t in texts]
     lines = [line for line in lines if line]
     if not lines:

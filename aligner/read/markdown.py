@@ -88,7 +88,13 @@ def _parser() -> "MarkdownIt":
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+    return (MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+            .use(front_matter_plugin))
+
+
+MAX_NESTING = 100
+"""Block nesting markdown-it follows (quotes in lists in quotes ...); it drops what lies deeper, so a
+file that reaches it is refused rather than read in part."""
 
 
 def _lines(source: str) -> list[tuple[int, int]]:
@@ -184,11 +190,18 @@ class _Builder:
         self.origin.extend(origin)
 
 
-def markdown_prose(source: str) -> MarkdownText:
-    """The prose of Markdown ``source`` with its offsets and the blocks left out (see the module doc)."""
+def markdown_prose(source: str, name: str = "Markdown") -> MarkdownText:
+    """The prose of Markdown ``source`` with its offsets and the blocks left out (see the module doc);
+    InputError (naming ``name``) when its blocks nest deeper than markdown-it follows."""
+    from aligner.errors import InputError
+
     builder = _Builder(source)
     last_map: Sequence[int] = (0, 1)
-    for token in _parser().parse(source):
+    tokens = _parser().parse(source)
+    if any(t.level >= MAX_NESTING - 1 for t in tokens):
+        raise InputError(f"{name}: blocks nest over {MAX_NESTING - 2} levels deep (quotes or lists); the parser "
+                         "stops there and would drop the text inside, so the file is refused")
+    for token in tokens:
         if token.map is not None and token.type != "inline":
             last_map = token.map
         if token.type == "front_matter":
@@ -211,7 +224,7 @@ def read_markdown(
     from aligner.errors import InputError
 
     source = read_text(Path(path), encoding, limits)
-    prose = markdown_prose(source)
+    prose = markdown_prose(source, str(path))
     counts = prose.counts()
     if counts:
         log.info("%s: kept out of the alignment: %s", path, ", ".join(f"{n} {k}" for k, n in counts.items()))

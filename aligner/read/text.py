@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import logging
 import os
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -59,14 +60,26 @@ def read_binary(path: Path, limits: ReadLimits) -> bytes:
 
 
 def _read_bytes(path: Path, limits: ReadLimits | None = None, per_char: int = BYTES_PER_CHAR) -> bytes:
+    """The bytes of ``path``: a regular file (size-checked first) or a pipe (``<(cmd)``, a FIFO: read
+    up to the limit and no further); devices and sockets are refused (``/dev/zero`` never ends)."""
     if not path.exists():
         raise InputError(f"{path}: file not found")
     if path.is_dir():
         raise InputError(f"{path}: is a directory, not a file")
     try:
-        if limits is not None and path.is_file():
-            limits.check_file_size(path, path.stat().st_size, per_char)
-        return path.read_bytes()
+        mode = path.stat().st_mode
+        if stat.S_ISREG(mode):
+            if limits is not None:
+                limits.check_file_size(path, path.stat().st_size, per_char)
+            return path.read_bytes()
+        if not stat.S_ISFIFO(mode):
+            raise InputError(f"{path}: is a device or socket, not a file")
+        cap = limits.max_chars * per_char if limits is not None and limits.enabled else None
+        with open(path, "rb") as stream:
+            data = stream.read() if cap is None else stream.read(cap + 1)
+        if cap is not None:
+            limits.check_file_size(path, len(data), per_char)
+        return data
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
 
