@@ -39,7 +39,16 @@ def read_beads(path: str | Path) -> list[BeadPair]:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    return parse_beads(path.read_text(encoding="utf-8"))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not a UTF-8 beads file (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        return parse_beads(text)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
 
 
 @dataclass

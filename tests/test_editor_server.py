@@ -237,3 +237,14 @@ def test_a_state_change_from_another_site_is_refused_and_nothing_is_written(serv
     assert read_project(tmp_path / "out.align.json").revision == 0 and not (tmp_path / "out.csv").exists()
     own = {"Origin": server.url.split("/", 3)[0] + "//" + server.url.split("/", 3)[2], "Sec-Fetch-Site": "same-origin"}
     assert request(server.url + "api/edit", body, headers=own)[0] == 200  # what the page itself sends
+
+
+def test_a_request_nested_past_the_stack_is_a_400_not_a_traceback(server, capfd):
+    req = urllib.request.Request(server.url + "api/edit", data=b"[" * 200_000, headers={"Content-Type": "application/json"})
+    try:
+        urllib.request.urlopen(req, timeout=30)
+        status = 200
+    except urllib.error.HTTPError as exc:
+        status, body = exc.code, exc.read()
+    assert status == 400 and json.loads(body) == {"error": "the request is not JSON"}
+    assert "Traceback" not in capfd.readouterr().err

@@ -55,3 +55,14 @@ def test_cli_evaluate_files_and_folders(tmp_path):
     assert res.exit_code == 0 and "0.8889" in res.output
     res = runner.invoke(app, ["evaluate", str(tmp_path / "g"), str(tmp_path / "missing")])
     assert res.exit_code == 1 and "no such file" in res.output
+
+
+def test_a_beads_file_that_is_not_utf8_is_a_one_line_error_naming_it(tmp_path):
+    (tmp_path / "bad.beads").write_bytes(b"\x00\xff\xfe garbage\n")
+    (tmp_path / "ok.beads").write_text("[0]:[0]\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["evaluate", str(tmp_path / "bad.beads"), str(tmp_path / "ok.beads")])
+    assert res.exit_code == 1 and len(res.output.strip().splitlines()) == 1, res.output
+    assert "bad.beads: not a UTF-8 beads file (byte 0xff at offset 1)" in " ".join(res.output.split())
+    (tmp_path / "bad.beads").write_text("[0]:[0]\nnot a bead\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["evaluate", str(tmp_path / "bad.beads"), str(tmp_path / "ok.beads")])
+    assert res.exit_code == 1 and "bad.beads: line 2 is not a bead" in " ".join(res.output.split()), res.output

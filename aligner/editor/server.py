@@ -91,7 +91,7 @@ def _json_body() -> dict:
         raise AlignerError("request too large")
     try:
         data = json.loads(bottle.request.body.read(length or -1) or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[..." nested past Python's stack
         raise AlignerError("the request is not JSON") from None
     if not isinstance(data, dict):
         raise AlignerError("the request is not a JSON object")
