@@ -69,7 +69,7 @@ def align(    src_text: str,
 
     ``model`` is a loaded ``Embedder``, a sentence-transformers name or folder, or None for the
     bundled multilingual-e5-small. Pass a loaded embedder when aligning many documents.
-    ``max_align`` (most sentences on one side of a bead, default 4) overrides ``config``'s.
+    ``max_align`` (most sentences on one side of a bead, default 5) overrides ``config``'s.
     ``anchors`` are beads the result keeps unchanged (see ``aligner.align.pinned``).
     """
     embedder = resolve_embedder(model, device)

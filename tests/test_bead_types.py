@@ -103,6 +103,18 @@ def test_second_pass_finds_a_two_three_bead():
     assert [(x.src, x.tgt) for x in beads if 10 in x.src] == [((10, 11), (10, 11, 12))]
 
 
+def test_one_long_sentence_translated_as_five_is_one_bead_by_default():
+    # One source sentence of five clauses; the translator wrote one target sentence per clause.
+    clauses = [_words(f"k{x}", 5) for x in range(5)]
+    src_text, tgt_text, src, tgt, enc = _document([" ".join(clauses)], clauses)
+    sides = Side.from_embeddings(src, texts=src_text), Side.from_embeddings(tgt, texts=tgt_text)
+    beads = align_sides(*sides, encode=enc.encode)
+    assert [(x.src, x.tgt) for x in beads if 10 in x.src] == [((10,), (10, 11, 12, 13, 14))]
+    assert AlignConfig().max_align == 5
+    four = [(x.src, x.tgt) for x in align_sides(*sides, AlignConfig(max_align=4), encode=enc.encode)]
+    assert ((10,), (10, 11, 12, 13, 14)) not in four  # four on a side leave a clause out
+
+
 def test_crossing_test_penalises_only_side_by_side_many_to_many_beads():
     from aligner.align.scoring import PairScorer, ScoringParams
 

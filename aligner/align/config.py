@@ -13,8 +13,8 @@ from .scoring import ScoringParams
 class AlignConfig:
     """How to align: bead sizes, gain weights, calibration and the size of the search band."""
 
-    max_align: int = 4
-    """Most sentences on one side of a bead."""
+    max_align: int = 5
+    """Most sentences on one side of a bead (translators do split one long sentence into five)."""
     max_bead: int = 6
     """Most sentences in one bead, both sides together: 2-2, 2-3, 3-2 and 3-3 beads need 4 to 6.
     Beads with two or more sentences on both sides are the second pass's (see ``RefineConfig``)."""

@@ -45,8 +45,9 @@ class RefineConfig:
     """Share of the encoded-text similarity in a window's blended similarity."""
     band_radius: int = 8
     """Half-width, in sentences, of the corridor around the first path searched again."""
-    max_text_size: int = 4
-    """Windows of more sentences keep their summed vector (1-4 and 2-3 beads need 4; larger are rare)."""
+    max_text_size: int = 5
+    """Windows of more sentences keep their summed vector (a 1-5 bead needs 5; windows of ``wide_window``
+    or more are encoded only near the first pass's merges, so the big ones cost little)."""
     wide_window: int = 4
     """Windows of this many sentences or more are encoded only near the first pass's merges."""
     max_window_chars: int = 1000
@@ -110,7 +111,7 @@ def _flagged_skip(bead: Bead, src_flag: np.ndarray, tgt_flag: np.ndarray) -> boo
 class AttachRule:
     """When a lone sentence joins the neighbouring pair (see ``attach_fragments``)."""
 
-    max_align: int = 4
+    max_align: int = 5
     max_bead: int = 6
     min_gain: float = 0.005
     """Joins when the pair's encoded texts grow at least this much more alike with it (cosine)."""

@@ -55,7 +55,7 @@ class BatchOptions:
     segmented: bool = False
     encoding: Optional[str] = None
     max_align: Optional[int] = None
-    """Most sentences on one side of a bead (None: ``config``'s, 4 by default)."""
+    """Most sentences on one side of a bead (None: ``config``'s, 5 by default)."""
     second_pass: Optional[bool] = None
     """The second pass on or off (None: ``config``'s, on by default)."""
     config: Optional[AlignConfig] = None

@@ -23,7 +23,7 @@ def align(
     tgt_lang: str = typer.Option("en", help="Target language, any code (en, en-GB, fr): splitting rules, flags, TMX code (en → en-US)."),
     segmented: bool = typer.Option(False, "--segmented", help="Inputs are one sentence per line: nothing is split."),
     model: Optional[str] = typer.Option(None, help="sentence-transformers model name or folder (default: bundled multilingual-e5-small)."),
-    max_align: int = typer.Option(4, min=1, max=8, help="Most sentences on one side of a bead."),
+    max_align: int = typer.Option(5, min=1, max=8, help="Most sentences on one side of a bead."),
     one_pass: bool = typer.Option(False, "--one-pass", help=ONE_PASS_HELP),
     min_score: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="Pairs scoring below this stay out of the TMX and are marked in CSV."),
     min_band: Optional[str] = typer.Option(None, help="good or check: only pairs in this band or better go in the output; with a .tmx output every bead also goes to a review sheet (<output stem>.review.xlsx unless --review)."),

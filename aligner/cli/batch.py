@@ -57,7 +57,7 @@ def batch(
     segmented: bool = typer.Option(False, "--segmented", help="Inputs are one sentence per line: nothing is split."),
     model: Optional[str] = typer.Option(None, help="sentence-transformers model name or folder (default: bundled multilingual-e5-small)."),
     embedder_factory: Optional[str] = typer.Option(None, "--embedder-factory", help="module:callable returning an embedder (instead of --model)."),
-    max_align: int = typer.Option(4, min=1, max=8, help="Most sentences on one side of a bead."),
+    max_align: int = typer.Option(5, min=1, max=8, help="Most sentences on one side of a bead."),
     one_pass: bool = typer.Option(False, "--one-pass", help=ONE_PASS_HELP),
     min_score: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="Pairs scoring below this stay out of the TMX."),
     device: Optional[str] = typer.Option(None, help="cpu or cuda (default: cpu); passed to every worker's embedder."),
