@@ -16,7 +16,7 @@ except ImportError:  # running from a checkout without `pip install -e .`
 
 import aligner.embed as embed
 import aligner.embed.device as device_mod
-from aligner.embed import onnx_fp32, onnx_int8
+from aligner.embed import onnx_build, onnx_fp32, onnx_int8
 from aligner.embed.device import resolve_precision
 from aligner.embed.hashing import HashingEmbedder
 from aligner.errors import ModelError
@@ -90,14 +90,14 @@ def test_precision_flag_selects_the_backend(fake_backends, caplog):
 
 def test_fp32_falls_back_to_torch_quietly_without_onnxruntime_and_in_one_line_when_the_build_fails(
         fake_backends, monkeypatch, caplog):
-    monkeypatch.setattr(onnx_int8, "missing_packages", lambda: "onnxruntime not installed")
+    monkeypatch.setattr(onnx_build, "missing_packages", lambda: "onnxruntime not installed")
     with caplog.at_level(logging.WARNING):
         emb = embed.load_embedder()
     assert isinstance(emb, FakeST) and emb.opts["precision"] == "fp32" and not caplog.records
-    monkeypatch.setattr(onnx_int8, "missing_packages", lambda: None)
+    monkeypatch.setattr(onnx_build, "missing_packages", lambda: None)
 
     def broken(folder):
-        raise onnx_int8.Int8Unavailable("fp32 ONNX export failed: no space left on device")
+        raise onnx_build.OnnxUnavailable("fp32 ONNX export failed: no space left on device")
 
     monkeypatch.setattr(onnx_fp32, "ensure_fp32_onnx_model", broken)
     with caplog.at_level(logging.WARNING):
@@ -108,7 +108,7 @@ def test_fp32_falls_back_to_torch_quietly_without_onnxruntime_and_in_one_line_wh
 
 
 def test_missing_onnxruntime_falls_back_to_fp32_with_one_line(fake_backends, monkeypatch, caplog):
-    monkeypatch.setattr(onnx_int8, "missing_packages", lambda: "onnxruntime not installed")
+    monkeypatch.setattr(onnx_build, "missing_packages", lambda: "onnxruntime not installed")
     with caplog.at_level(logging.WARNING):
         emb = embed.load_embedder(precision="int8")
     assert isinstance(emb, FakeST) and emb.opts["precision"] == "fp32"
@@ -255,7 +255,7 @@ def test_real_fp32_onnx_build_gives_torchs_vectors(tiny_bert):
     folder, tok = tiny_bert
     built = onnx_fp32.ensure_fp32_onnx_model(folder)
     assert built == onnx_fp32.fp32_onnx_folder(folder) and built != onnx_int8.int8_folder(folder)
-    assert onnx_int8.is_valid(built, "folder:tiny-bert", marker_file=onnx_fp32.MARKER_FILE,
+    assert onnx_build.is_valid(built, "folder:tiny-bert", marker_file=onnx_fp32.MARKER_FILE,
                               version=onnx_fp32.FP32_ONNX_VERSION, config=onnx_fp32.CONFIG)
     graph = onnx.load(str(built / onnx_int8.MODEL_FILE)).graph
     ops = {n.op_type for n in graph.node}

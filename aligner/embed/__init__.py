@@ -73,17 +73,19 @@ def _e5_prompt_text(prompt_name: str) -> str:
 def _load_onnx(fp32_folder: Path, opts: dict, precision: str) -> Optional[Embedder]:
     """The ONNX Runtime embedder of the e5 folder in ``precision`` (``int8`` or ``fp32``), or None
     (after a one-line warning) when it cannot be built or loaded here."""
-    from aligner.embed.onnx_int8 import Int8Unavailable, ensure_int8_model, missing_packages
+    from aligner.embed.onnx_build import OnnxUnavailable, missing_packages
     from aligner.embed.threads import resolve_threads
 
     threads = resolve_threads(opts.get("num_threads"))
     try:
         reason = missing_packages()
         if reason:
-            raise Int8Unavailable(reason)
+            raise OnnxUnavailable(reason)
         from aligner.embed.onnx_runtime import OnnxEmbedder
 
         if precision == "int8":
+            from aligner.embed.onnx_int8 import ensure_int8_model
+
             folder = ensure_int8_model(fp32_folder)
         else:
             from aligner.embed.onnx_fp32 import ensure_fp32_onnx_model

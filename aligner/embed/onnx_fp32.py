@@ -4,7 +4,8 @@ ONNX Runtime's fused BERT kernels compute the same vectors as torch (cosine >= 0
 bench sentences) 1.6-2.7x faster on an AVX2 CPU (``benchmarks/speed.py``), so on CPUs without
 native bf16 the fp32 precision runs here. Built once beside the fp32 folder
 (``<fp32 folder>-onnx-fp32-v<N>``) with the int8 build's machinery: a marker written last
-records the sha256 of ``model.onnx``, and a folder whose file does not match is rebuilt.
+records the sha256 of ``model.onnx``, and a folder whose file does not match is rebuilt
+(:mod:`aligner.embed.onnx_build`).
 """
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
-from aligner.embed.onnx_int8 import MODEL_FILE, QUANT_CONFIG, Builder, _quiet, ensure_onnx_build, export_fused
+from aligner.embed.onnx_build import FUSION, MODEL_FILE, OPSET, Builder, ensure_onnx_build, export_fused, quiet
 
 FP32_ONNX_VERSION = 1
 MARKER_FILE = "aligner-onnx-fp32.json"
-CONFIG = {"fusion": QUANT_CONFIG["fusion"], "opset": QUANT_CONFIG["opset"], "weights": "fp32"}
+CONFIG = {"fusion": FUSION, "opset": OPSET, "weights": "fp32"}
 
 
 def fp32_onnx_folder(fp32_folder: Path) -> Path:
@@ -28,7 +29,7 @@ def fp32_onnx_folder(fp32_folder: Path) -> Path:
 
 def ensure_fp32_onnx_model(fp32_folder: Path, *, build: Optional[Builder] = None) -> Path:
     """The folder of the fp32 ONNX model of ``fp32_folder``, built when missing or altered;
-    :class:`~aligner.embed.onnx_int8.Int8Unavailable` (one line) when it cannot be built here."""
+    :class:`~aligner.embed.onnx_build.OnnxUnavailable` (one line) when it cannot be built here."""
     return ensure_onnx_build(fp32_folder, fp32_onnx_folder(fp32_folder), build, default=build_fp32_onnx,
                              what="fp32 ONNX", marker_file=MARKER_FILE, version=FP32_ONNX_VERSION, config=CONFIG)
 
@@ -37,8 +38,8 @@ def build_fp32_onnx(fp32_folder: Path, out: Path) -> None:
     """Export and fuse the BERT of ``fp32_folder`` (mean pooling included) into ``out/model.onnx``."""
     work = Path(tempfile.mkdtemp(prefix="export-", dir=out))
     try:
-        with _quiet():
-            export_fused(fp32_folder, work / "fused.onnx", smooth=False)
+        with quiet():
+            export_fused(fp32_folder, work / "fused.onnx")
         (work / "fused.onnx").replace(out / MODEL_FILE)
     finally:
         shutil.rmtree(work, ignore_errors=True)

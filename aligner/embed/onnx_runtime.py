@@ -15,7 +15,7 @@ import numpy as np
 
 from aligner.embed.base import ProgressCallback
 from aligner.embed.batching import PROGRESS_BATCHES, clean_texts, encode_in_chunks, unit_rows, warn_truncated
-from aligner.embed.onnx_int8 import MODEL_FILE
+from aligner.embed.onnx_build import MODEL_FILE
 from aligner.errors import ModelError
 
 log = logging.getLogger(__name__)
