@@ -63,7 +63,6 @@ def edit(
         from ..align.refine import RefineConfig
         from ..errors import AlignerError
         from ..export import ExportOptions
-        from ..export.outpath import check_outputs
         from ..read import read_document
         from ..editor.open import EditorInputs, open_workspace
         from ..editor.server import EditorServer
@@ -75,10 +74,6 @@ def edit(
                                 max_seg_chars=max_seg_chars, keep_identical=keep_identical, keep_copies=keep_copies,
                                 keep_wrong_language=keep_wrong_language, keep_boilerplate=keep_boilerplate,
                                 formula_guard=not no_formula_guard)
-        from ..editor.project import project_path
-
-        given = [src_file, tgt_file, *([previous] if previous is not None else [])]
-        check_outputs([output, project_path(output)], given)  # the project file is written at once
         inputs = EditorInputs(
             src_path=src_file, tgt_path=tgt_file, output=output,
             src_text=read_document(src_file, input_format, src_encoding or encoding, max_input_chars),

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ..errors import AlignerError
+from ..export.outpath import check_outputs
 from .edits import EditBead, new_state
 from .project import Identity, Project, ProjectStore, open_project, project_path, text_sha256
 from .realign import Realigner, Texts
@@ -34,6 +35,11 @@ class EditorInputs:
     threads: Optional[int] = None
     config: Any = None
 
+    @property
+    def given(self) -> list[Path]:
+        """The files the user gave (texts and ``--from``): no output of the editor may replace one."""
+        return [self.src_path, self.tgt_path, *([self.previous] if self.previous is not None else [])]
+
     def embedder(self) -> Callable[[], Any]:
         """Loads the embedder when first called (a resumed project needs none until a re-alignment)."""
         if self.model is not None and not isinstance(self.model, (str, Path)):
@@ -54,6 +60,7 @@ def open_workspace(inputs: EditorInputs, export_options: Any) -> tuple[Workspace
     settings = {"src_lang": inputs.src_lang, "tgt_lang": inputs.tgt_lang, "segmented": inputs.segmented}
     hashes = (text_sha256(inputs.src_text), text_sha256(inputs.tgt_text))
     path = project_path(inputs.output)
+    check_outputs([inputs.output, path], inputs.given)  # the project file is written at once
     if inputs.previous is not None and path.exists() and not inputs.fresh:
         raise AlignerError(f"{path} exists: resume it without --from, or add --fresh to start again from {inputs.previous}")
     how = []
@@ -84,5 +91,5 @@ def open_workspace(inputs: EditorInputs, export_options: Any) -> tuple[Workspace
     realigner.use(src, tgt)
     opened = (f"resumed {path} (revision {project.revision})" if resumed else f"{path}: new project, " + "; ".join(how))
     workspace = Workspace(ProjectStore(path, project), src, tgt, realigner, inputs.output, export_options,
-                          inputs=[inputs.src_path, inputs.tgt_path, *([inputs.previous] if inputs.previous is not None else [])], title=f"{inputs.src_path.name} ↔ {inputs.tgt_path.name}")
+                          inputs=inputs.given, title=f"{inputs.src_path.name} ↔ {inputs.tgt_path.name}")
     return workspace, opened

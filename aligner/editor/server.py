@@ -131,7 +131,6 @@ class TokenGate:
         environ = dict(environ, SCRIPT_NAME=environ.get("SCRIPT_NAME", "") + f"/{self.token}", PATH_INFO="/" + rest)
         return self.app(environ, with_headers)
 
-
     def _same_origin(self, environ: dict) -> bool:
         """A state change comes from our page: an ``Origin`` (when sent) of this server, a
         ``Sec-Fetch-Site`` (when sent) of same-origin, and a JSON body (a cross-site form or

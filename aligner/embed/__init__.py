@@ -77,8 +77,8 @@ def _load_onnx(fp32_folder: Path, opts: dict, precision: str) -> Optional[Embedd
     from aligner.embed.threads import resolve_threads
 
     threads = resolve_threads(opts.get("num_threads"))
+    reason = missing_packages()
     try:
-        reason = missing_packages()
         if reason:
             raise OnnxUnavailable(reason)
         from aligner.embed.onnx_runtime import OnnxEmbedder
@@ -98,7 +98,7 @@ def _load_onnx(fp32_folder: Path, opts: dict, precision: str) -> Optional[Embedd
     except ModelError as exc:
         if precision == "int8":
             log.warning("int8 encoder unavailable (%s); using fp32", exc)
-        elif missing_packages():  # torch computes the same vectors: no need to say more
+        elif reason:  # torch computes the same vectors: no need to say more
             log.debug("fp32 ONNX encoder unavailable (%s); using torch", exc)
         else:
             log.warning("fp32 ONNX encoder unavailable (%s); using torch", exc)

@@ -71,7 +71,7 @@ def resolve_precision(precision: Optional[str], device: str) -> str:
     ``auto`` picks bf16 on a CPU with native bf16 (autocast ran 2.2-2.4x fp32 with cosine
     >= 0.99999 on an avx512_bf16 CPU) and fp32 everywhere else (on a CPU, the bundled model's fp32
     runs on ONNX Runtime: torch's vectors, faster).  ``int8`` (:mod:`aligner.embed.onnx_int8`) is
-    opt-in: it runs 2.5-2.7x torch fp32 bare, mean cosine 0.9996 to fp32, but on ../shared/bench
+    opt-in: it runs 1.8-2.7x torch fp32 bare, mean cosine 0.9996 to fp32, but on ../shared/bench
     it moves near-tie decisions (up to 0.004 strict F1 on a set), short of parity, so auto does
     not choose it.  Whether int8 can run is checked by the caller.
     """

@@ -1,16 +1,14 @@
 """The fp32 CPU model: the converted e5 folder exported to ONNX and fused, not quantised.
 
 ONNX Runtime's fused BERT kernels compute the same vectors as torch (cosine >= 0.9999999 on the
-bench sentences) 1.6-2.7x faster on an AVX2 CPU (``benchmarks/speed.py``), so on CPUs without
-native bf16 the fp32 precision runs here. Built once beside the fp32 folder
+bench sentences), faster on an AVX2 CPU (``benchmarks/speed.py``: 1.3-1.5x on the encoder, 1.8x
+end to end), so on CPUs without native bf16 the fp32 precision runs here. Built once beside the fp32 folder
 (``<fp32 folder>-onnx-fp32-v<N>``) with the int8 build's machinery: a marker written last
 records the sha256 of ``model.onnx``, and a folder whose file does not match is rebuilt
 (:mod:`aligner.embed.onnx_build`).
 """
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -36,10 +34,5 @@ def ensure_fp32_onnx_model(fp32_folder: Path, *, build: Optional[Builder] = None
 
 def build_fp32_onnx(fp32_folder: Path, out: Path) -> None:
     """Export and fuse the BERT of ``fp32_folder`` (mean pooling included) into ``out/model.onnx``."""
-    work = Path(tempfile.mkdtemp(prefix="export-", dir=out))
-    try:
-        with quiet():
-            export_fused(fp32_folder, work / "fused.onnx")
-        (work / "fused.onnx").replace(out / MODEL_FILE)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with quiet():
+        export_fused(fp32_folder, Path(out) / MODEL_FILE)
