@@ -10,6 +10,7 @@ import numpy as np
 
 from .align.aligner import AlignConfig, Aligner, FirstPass, Side
 from .align.pinned import Anchor, align_pinned, check_anchors
+from .align.recheck import align_rechecked
 from .align.refine import Encode
 from .align.scoring import DocumentReference
 from .embed import load_embedder
@@ -91,11 +92,19 @@ def align_sentences(
     *,
     anchors: Sequence[Anchor] = (),
 ):
-    """Embed already split sentences (both sides in one encoder pass) and align them, keeping ``anchors``."""
+    """Embed already split sentences (both sides in one encoder pass) and align them, keeping ``anchors``.
+
+    An embedder with an ``exact_encode`` (int8, :class:`~aligner.embed.checked.CheckedEmbedder`)
+    has its close calls encoded again by it (:mod:`aligner.align.recheck`); with ``anchors``,
+    that encoder does all the encoding."""
     check_anchors(anchors, len(src), len(tgt))  # before the encoder's work
+    encode, exact = embedder.encode, getattr(embedder, "exact_encode", None)
+    if anchors and exact is not None:  # anchored stretches have no recheck: encode them exactly
+        encode, exact = exact, None
     texts = [s.text for s in src] + [s.text for s in tgt]
-    emb = embedder.encode(texts, progress=progress) if texts else np.zeros((0, embedder.dim), np.float32)
-    return align_embedded(src, tgt, emb[: len(src)], emb[len(src) :], config, encode=embedder.encode, anchors=anchors)
+    emb = encode(texts, progress=progress) if texts else np.zeros((0, embedder.dim), np.float32)
+    return align_embedded(src, tgt, emb[: len(src)], emb[len(src) :], config, encode=encode, anchors=anchors,
+                          exact=exact)
 
 
 def align_embedded(
@@ -107,16 +116,22 @@ def align_embedded(
     encode: Optional[Encode] = None,
     *,
     anchors: Sequence[Anchor] = (),
+    exact: Optional[Encode] = None,
 ):
     """Align split sentences whose embeddings are already computed (e.g. many documents at once).
 
     ``encode`` (the embedder's ``encode``) enables the second pass, which encodes the
     multi-sentence windows of uncertain stretches as text; without it only the first pass runs.
     ``anchors``: beads kept unchanged; the stretches between them align alone (``aligner.align.pinned``).
+    ``exact``: the encoder the embeddings approximate (fp32 for int8); the close calls are decided
+    again on its vectors (``aligner.align.recheck``; with ``encode``, without ``anchors``).
     """
     if anchors:
         return align_pinned(src, tgt, src_emb, tgt_emb, anchors, config, encode)
-    return Aligner(config).align(Side.from_sentences(src, src_emb), Side.from_sentences(tgt, tgt_emb), encode)
+    sides = Side.from_sentences(src, src_emb), Side.from_sentences(tgt, tgt_emb)
+    if exact is not None and encode is not None:
+        return align_rechecked(*sides, config, encode, exact)
+    return Aligner(config).align(*sides, encode)
 
 
 def plan_embedded(

@@ -32,6 +32,9 @@ class AlignmentSession:
 
     ``encoder_calls`` counts the calls this session made to the embedder's ``encode``: one for
     the sentences, one for the first ``align()``'s windows (when it has any), none afterwards.
+    An embedder with an exact encoder (int8's fp32, :class:`~aligner.embed.checked.CheckedEmbedder`)
+    is used through that one: re-alignments around anchors have no close-call recheck, so the
+    session's vectors are exact throughout.
     """
 
     def __init__(
@@ -103,7 +106,10 @@ class AlignmentSession:
     @property
     def signature(self) -> str:
         """The run signature of this session's alignments (settings, model, precision, version)."""
-        return str(embedder_signature(self.config, self.embedder))
+        signature = embedder_signature(self.config, self.embedder)
+        if getattr(self.embedder, "exact_encode", None) is not None:
+            signature = dataclasses.replace(signature, precision="fp32")
+        return str(signature)
 
     def align(self, anchors: Sequence[Anchor] = ()) -> AlignmentResult:
         """Align, keeping every anchor as a bead; the stretches between anchors align as they would alone.
@@ -146,4 +152,4 @@ class AlignmentSession:
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         self.encoder_calls += 1
-        return self.embedder.encode(texts)
+        return (getattr(self.embedder, "exact_encode", None) or self.embedder.encode)(texts)

@@ -17,6 +17,7 @@ except ImportError:  # running from a checkout without `pip install -e .`
 import aligner.embed as embed
 import aligner.embed.device as device_mod
 from aligner.embed import onnx_build, onnx_fp32, onnx_int8
+from aligner.embed.checked import CheckedEmbedder
 from aligner.embed.device import resolve_precision
 from aligner.embed.hashing import HashingEmbedder
 from aligner.errors import ModelError
@@ -28,10 +29,11 @@ BF16 = frozenset({"avx2", "avx512_bf16"})
 # ------------------------------------------------------------------ precision choice
 
 
-def test_auto_is_bf16_where_native_else_fp32_and_int8_is_opt_in(monkeypatch):
+def test_auto_is_bf16_where_native_else_int8_on_a_cpu_and_fp32_on_a_gpu(monkeypatch):
     monkeypatch.setattr(device_mod, "cpu_flags", lambda: AVX2)
-    assert resolve_precision("auto", "cpu") == "fp32"  # int8 is short of parity: not chosen by auto
-    assert resolve_precision(None, "cpu") == "fp32"
+    assert resolve_precision("auto", "cpu") == "int8"  # with fp32 rechecks of its close calls
+    assert resolve_precision(None, "cpu") == "int8"
+    assert resolve_precision("fp32", "cpu") == "fp32"
     assert resolve_precision("int8", "cpu") == "int8"
     monkeypatch.setattr(device_mod, "cpu_flags", lambda: BF16)
     assert resolve_precision("auto", "cpu") == "bf16"
@@ -71,14 +73,20 @@ def fake_backends(monkeypatch, tmp_path):
 
 
 def test_precision_flag_selects_the_backend(fake_backends, caplog):
-    auto = embed.load_embedder()  # AVX2 CPU: fp32, on ONNX Runtime
-    assert isinstance(auto, FakeOnnx) and auto.folder == Path(str(fake_backends) + "-onnx-fp32")
-    assert auto.opts == {"prefix": "passage: ", "name": "multilingual-e5-small", "num_threads": 1, "precision": "fp32"}
-    int8 = embed.load_embedder(precision="int8")
-    assert isinstance(int8, FakeOnnx) and int8.folder == Path(str(fake_backends) + "-int8")
-    assert int8.opts == {"prefix": "passage: ", "name": "multilingual-e5-small", "num_threads": 1, "precision": "int8"}
+    for auto in (embed.load_embedder(), embed.load_embedder(precision="int8")):  # AVX2 CPU: int8, on ONNX Runtime
+        assert isinstance(auto, CheckedEmbedder) and isinstance(auto.fast, FakeOnnx)
+        assert auto.fast.folder == Path(str(fake_backends) + "-int8")
+        assert auto.fast.opts == {"prefix": "passage: ", "name": "multilingual-e5-small", "num_threads": 1, "precision": "int8"}
+        exact = auto._load_exact()  # what its close calls are encoded with: fp32 on ONNX Runtime
+        assert isinstance(exact, FakeOnnx) and exact.folder == Path(str(fake_backends) + "-onnx-fp32")
+        assert exact.opts == {"prefix": "passage: ", "name": "multilingual-e5-small", "num_threads": 1, "precision": "fp32"}
+    raw = embed.load_embedder(precision="int8", recheck=False)
+    assert isinstance(raw, FakeOnnx) and raw.opts["precision"] == "int8"
     fp32 = embed.load_embedder(precision="fp32", num_threads=2)
     assert isinstance(fp32, FakeOnnx) and fp32.opts["precision"] == "fp32" and fp32.opts["num_threads"] == 2
+    assert fp32.folder == Path(str(fake_backends) + "-onnx-fp32")
+    torch_auto = embed.load_embedder(backend="torch")
+    assert isinstance(torch_auto, FakeST) and torch_auto.opts["precision"] == "fp32" and not caplog.records
     torch_fp32 = embed.load_embedder(precision="fp32", backend="torch", num_threads=2)
     assert isinstance(torch_fp32, FakeST) and torch_fp32.opts["precision"] == "fp32" and torch_fp32.opts["num_threads"] == 2
     with pytest.raises(ModelError, match="expected auto or torch"):
@@ -92,7 +100,7 @@ def test_fp32_falls_back_to_torch_quietly_without_onnxruntime_and_in_one_line_wh
         fake_backends, monkeypatch, caplog):
     monkeypatch.setattr(onnx_build, "missing_packages", lambda: "onnxruntime not installed")
     with caplog.at_level(logging.WARNING):
-        emb = embed.load_embedder()
+        emb = embed.load_embedder(precision="fp32")
     assert isinstance(emb, FakeST) and emb.opts["precision"] == "fp32" and not caplog.records
     monkeypatch.setattr(onnx_build, "missing_packages", lambda: None)
 
@@ -101,7 +109,7 @@ def test_fp32_falls_back_to_torch_quietly_without_onnxruntime_and_in_one_line_wh
 
     monkeypatch.setattr(onnx_fp32, "ensure_fp32_onnx_model", broken)
     with caplog.at_level(logging.WARNING):
-        emb = embed.load_embedder()
+        emb = embed.load_embedder(precision="fp32")
     assert isinstance(emb, FakeST) and emb.opts["precision"] == "fp32"
     assert [r.getMessage() for r in caplog.records] == [
         "fp32 ONNX encoder unavailable (fp32 ONNX export failed: no space left on device); using torch"]
@@ -124,7 +132,7 @@ def test_failed_export_falls_back_to_fp32_with_one_line(fake_backends, monkeypat
     fake_backends.mkdir()
     with caplog.at_level(logging.WARNING):
         emb = embed.load_embedder(precision="int8")
-    assert isinstance(emb, FakeST) and emb.opts["precision"] == "fp32"
+    assert isinstance(emb, FakeOnnx) and emb.opts["precision"] == "fp32"  # fp32, still on ONNX Runtime
     last = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING][-1]
     assert last == "int8 encoder unavailable (int8 export failed: Exporting the operator 'aten::foo' is not supported); using fp32"
     assert not list(tmp_path.glob(".e5-int8*")), "no temporary build folder left behind"

@@ -14,11 +14,12 @@ from typing import Callable, Optional
 import numpy as np
 
 from .base import Bead
+from .close_calls import CloseCalls, find_close_calls
 from .config import AlignConfig
 from .first_pass import first_pass
 from .refine import Encode
 from .scoring import DocumentReference
-from .second_pass import plan_windows
+from .second_pass import WindowPlan, plan_windows
 from .second_pass import second_pass as run_second_pass
 from .side import Side
 
@@ -37,7 +38,12 @@ class FirstPass:
     """The first pass's answer (final when ``texts`` is empty)."""
     texts: list[str]
     """Window texts to encode for the second pass: source windows, then target windows."""
+    sides: Optional[tuple[Side, Side]] = field(default=None, repr=False)
+    """The two documents aligned (None when one is empty)."""
+    windows: Optional[WindowPlan] = field(default=None, repr=False)
+    """Which windows ``texts`` are."""
     _finish: Optional[Callable[[np.ndarray], list[Bead]]] = field(default=None, repr=False)
+    _close: Optional[Callable[[Optional[np.ndarray], list[Bead]], CloseCalls]] = field(default=None, repr=False)
 
     def finish(self, vectors: np.ndarray) -> list[Bead]:
         """The second pass, given one unit vector per ``texts`` entry."""
@@ -52,6 +58,13 @@ class FirstPass:
         if not self.texts or encode is None:
             return self.beads
         return self.finish(np.asarray(encode(self.texts), dtype=np.float32))
+
+    def close_calls(self, vectors: Optional[np.ndarray], beads: list[Bead]) -> Optional[CloseCalls]:
+        """The close calls of ``beads``, this plan's answer given ``vectors`` for ``texts``
+        (:mod:`aligner.align.close_calls`); None when there is nothing to decide."""
+        if self._close is None:
+            return None
+        return self._close(vectors if self.texts else None, beads)
 
 
 class Aligner:
@@ -71,10 +84,11 @@ class Aligner:
                              + [Bead((), (j,), 1.0) for j in range(len(tgt))], [])
         first = first_pass(src, tgt, self.config, reference)
         windows = plan_windows(first, src, tgt, self.config) if second_pass else None
+        close = partial(find_close_calls, first, windows, src, tgt, self.config)
         if windows is None:
-            return FirstPass(first.beads, [])
+            return FirstPass(first.beads, [], (src, tgt), None, None, close)
         finish = partial(run_second_pass, first, windows, src, tgt, self.config)
-        return FirstPass(first.beads, windows.texts(src, tgt), finish)
+        return FirstPass(first.beads, windows.texts(src, tgt), (src, tgt), windows, finish, close)
 
     def align(self, src: Side, tgt: Side, encode: Optional[Encode] = None) -> list[Bead]:
         """Both passes; without ``encode`` (the embedder's encode) only the first, on summed vectors."""

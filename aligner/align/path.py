@@ -9,6 +9,7 @@ from .base import Bead
 from .confidence import Calibration
 from .dp import DPParams, banded_dp
 from .gaps import Span, fill_gaps
+from .near import NearMisses
 from .scoring import PairScorer
 
 Band = tuple[np.ndarray, np.ndarray]
@@ -38,8 +39,10 @@ def best_path(
     tgt_flag: np.ndarray,
     dp: DPParams,
     best: Optional[BestMatches] = None,
+    near: Optional[NearMisses] = None,
 ) -> list[Span]:
-    """One banded DP plus gap filling; records each sentence's best 1-1 similarity into ``best``."""
+    """One banded DP plus gap filling; records each sentence's best 1-1 similarity into ``best``
+    and gap filling's near misses into ``near``."""
 
     def row_gains(i: int, jlo: int, jhi: int) -> np.ndarray:
         sim = scorer.similarity(i, jlo, jhi)
@@ -49,7 +52,7 @@ def best_path(
 
     lo, hi = band
     spans = banded_dp(lo, hi, scorer.types, row_gains, dp.skip_gains(src_flag), dp.skip_gains(tgt_flag))
-    return fill_gaps(spans, scorer, src_flag, tgt_flag, dp.gap_threshold)
+    return fill_gaps(spans, scorer, src_flag, tgt_flag, dp.gap_threshold, near)
 
 
 def scored_beads(

@@ -18,6 +18,7 @@ import numpy as np
 
 from .base import Bead
 from .dp import DPParams
+from .near import NearMisses
 from .scoring import ScoringParams
 from .side import Side
 from .windows import window_any
@@ -126,6 +127,7 @@ def attach_fragments(
     src: Side,
     tgt: Side,
     rule: AttachRule = AttachRule(),
+    near: Optional[NearMisses] = None,
 ) -> list[tuple[int, int, int, int]]:
     """Join each lone unflagged sentence to the neighbouring pair whose translation it completes.
 
@@ -133,7 +135,8 @@ def attach_fragments(
     A fragment joins the side of the pair it sits on, before or after it (the larger cosine gain
     wins), when the cosine grows by ``rule.min_gain``, or barely falls while the pair's length
     ratio gets closer to the document's: a sentence a translator split off carries the missing
-    length, a deleted one makes the pair lopsided. Bead size limits hold.
+    length, a deleted one makes the pair lopsided. Bead size limits hold. ``near`` notes the
+    joins whose gain came close to a threshold, or to the other neighbour's.
     """
     out = list(spans)
     off_ratio = _length_mismatch(out, src.lengths, tgt.lengths)
@@ -160,10 +163,13 @@ def attach_fragments(
             if before is None or after is None:
                 continue
             gain = after - before
-            evens_out = (rule.loose_gain is not None and gain >= rule.loose_gain
-                         and off_ratio(*grown) <= off_ratio(a0, a1, b0, b1))
-            if gain < rule.min_gain and not evens_out:
+            evens = rule.loose_gain is not None and off_ratio(*grown) <= off_ratio(a0, a1, b0, b1)
+            if near is not None:
+                near.note(gain, rule.loose_gain if evens else rule.min_gain, out[k], out[nb])
+            if gain < rule.min_gain and not (evens and gain >= rule.loose_gain):
                 continue
+            if near is not None and best is not None:
+                near.note(gain, best[0], out[k], out[nb], out[best[1]])
             if best is None or gain > best[0]:
                 best = (gain, nb, grown)
         if best is None:
@@ -176,11 +182,14 @@ def attach_fragments(
     return out
 
 
-def pair_lone_neighbours(spans: list[tuple[int, int, int, int]], src: Side, tgt: Side, margin: float) -> list[tuple[int, int, int, int]]:
+def pair_lone_neighbours(
+    spans: list[tuple[int, int, int, int]], src: Side, tgt: Side, margin: float, near: Optional[NearMisses] = None
+) -> list[tuple[int, int, int, int]]:
     """Split a 1-2 (or 2-1) bead into two 1-1 pairs when a lone sentence sits next to its single side
     and each of the two pairs is about as alike (sentence cosine, within ``margin``) as the merge:
     one sentence would otherwise lose its counterpart to a neighbour's merge. A merge a translator
-    really made is clearly more alike than its parts taken one by one."""
+    really made is clearly more alike than its parts taken one by one. ``near`` notes the
+    comparisons that came close to ``margin``."""
     out = list(spans)
     k = 0
     while k < len(out):
@@ -203,6 +212,8 @@ def pair_lone_neighbours(spans: list[tuple[int, int, int, int]], src: Side, tgt:
                 first, second = (b0, j0) if nb < k else (j0, b0)
                 pairs = [(i0, i0 + 1, first, first + 1), (i0 + 1, i1, second, second + 1)]
             weaker = min(_cos(src.embeddings[p[0]], tgt.embeddings[p[2]]) for p in pairs)
+            if near is not None:
+                near.note(merged - weaker, margin, out[k], out[nb])
             if merged - weaker < margin:
                 lo = min(k, nb)
                 out[lo : lo + 2] = pairs

@@ -18,6 +18,7 @@ from .base import Bead
 from .config import AlignConfig
 from .dp import DPParams, pair_types
 from .first_pass import FirstAlignment
+from .near import NearMisses
 from .path import Band, best_path, scored_beads
 from .refine import (
     AttachRule, attach_fragments, merge_neighbourhood, near_merges, pair_lone_neighbours, second_pass_dp,
@@ -64,7 +65,7 @@ def plan_windows(first: FirstAlignment, src: Side, tgt: Side, config: AlignConfi
     if refine.window_slack is not None and (src_req or tgt_req):
         dp = second_pass_dp(first.beads, src.flags, tgt.flags, refine)
         summed = _second_scorer(first, config, dp, _overrides(first.scorer.src_win), _overrides(first.scorer.tgt_win))
-        src_slack, tgt_slack = window_slack(summed, _second_band(first, n, m, refine.band_radius),
+        src_slack, tgt_slack = window_slack(summed, second_band(first, n, m, refine.band_radius),
                                             dp.skip_gains(src.flags), dp.skip_gains(tgt.flags))
         total = len(src_req) + len(tgt_req)
         src_req = [(a, e) for a, e in src_req if src_slack[a - 1, e] <= refine.window_slack]
@@ -76,24 +77,35 @@ def plan_windows(first: FirstAlignment, src: Side, tgt: Side, config: AlignConfi
 
 
 def second_pass(
-    first: FirstAlignment, windows: WindowPlan, src: Side, tgt: Side, config: AlignConfig, vectors: np.ndarray
+    first: FirstAlignment, windows: WindowPlan, src: Side, tgt: Side, config: AlignConfig, vectors: np.ndarray,
+    near: Optional[NearMisses] = None,
 ) -> list[Bead]:
-    """The final beads, given one unit vector per window text (``vectors``, in ``windows.texts`` order)."""
-    refine, n, m, scorer = config.refine, len(src), len(tgt), first.scorer
+    """The final beads, given one unit vector per window text (``vectors``, in ``windows.texts`` order);
+    ``near`` collects the near misses of the rules after the DP."""
+    refine, n, m = config.refine, len(src), len(tgt)
     log.debug("second pass: %d source and %d target windows encoded as text", len(windows.src), len(windows.tgt))
-    dp = second_pass_dp(first.beads, src.flags, tgt.flags, refine)
-    text_scorer = _second_scorer(
+    text_scorer, dp = text_scorer_of(first, windows, src, tgt, config, vectors)
+    spans = best_path(text_scorer, second_band(first, n, m, refine.band_radius), src.flags, tgt.flags, dp,
+                      near=near)
+    if refine.attach_gain is not None:
+        rule = AttachRule(config.max_align, config.max_bead, refine.attach_gain, refine.attach_loose_gain)
+        spans = attach_fragments(spans, text_scorer.text_cosine, src, tgt, rule, near)
+    if refine.unmerge_margin is not None:
+        spans = pair_lone_neighbours(spans, src, tgt, refine.unmerge_margin, near)
+    return scored_beads(spans, text_scorer, config.calibration, first.best, src.flags, tgt.flags)
+
+
+def text_scorer_of(
+    first: FirstAlignment, windows: WindowPlan, src: Side, tgt: Side, config: AlignConfig, vectors: np.ndarray
+) -> tuple[PairScorer, DPParams]:
+    """The second pass's scorer, with ``vectors`` for ``windows``, and its DP settings."""
+    dp = second_pass_dp(first.beads, src.flags, tgt.flags, config.refine)
+    scorer = first.scorer
+    return _second_scorer(
         first, config, dp,
         _overrides(scorer.src_win, windows.src, vectors[: len(windows.src)]),
         _overrides(scorer.tgt_win, windows.tgt, vectors[len(windows.src) :]),
-    )
-    spans = best_path(text_scorer, _second_band(first, n, m, refine.band_radius), src.flags, tgt.flags, dp)
-    if refine.attach_gain is not None:
-        rule = AttachRule(config.max_align, config.max_bead, refine.attach_gain, refine.attach_loose_gain)
-        spans = attach_fragments(spans, text_scorer.text_cosine, src, tgt, rule)
-    if refine.unmerge_margin is not None:
-        spans = pair_lone_neighbours(spans, src, tgt, refine.unmerge_margin)
-    return scored_beads(spans, text_scorer, config.calibration, first.best, src.flags, tgt.flags)
+    ), dp
 
 
 def _overrides(windows: np.ndarray, requests: Requests = (), vectors: Optional[np.ndarray] = None) -> WindowOverrides:
@@ -118,7 +130,7 @@ def _second_scorer(
     )
 
 
-def _second_band(first: FirstAlignment, n: int, m: int, radius: int) -> Band:
+def second_band(first: FirstAlignment, n: int, m: int, radius: int) -> Band:
     """A corridor of ``radius`` sentences around the first path, inside the first pass's band."""
     lo, hi = first.band
     lo2, hi2 = band_around(first.spans, 1, n, m, radius)

@@ -1,6 +1,7 @@
 """One document as the aligner sees it: sentence vectors and what is known about each sentence."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Sequence
 
@@ -73,6 +74,12 @@ class Side:
 
     def __len__(self) -> int:
         return len(self.embeddings)
+
+    def with_rows(self, rows: np.ndarray, vectors: np.ndarray) -> "Side":
+        """This side with the embeddings of sentences ``rows`` replaced by ``vectors``."""
+        embeddings = np.array(self.embeddings)
+        embeddings[rows] = vectors
+        return dataclasses.replace(self, embeddings=_frozen(embeddings))
 
     @property
     def text_lengths(self) -> np.ndarray:

