@@ -602,7 +602,7 @@ def test_device_and_precision_validation(monkeypatch):
         resolve_precision("fp8", "cpu")
     assert resolve_precision("fp32", "cpu") == "fp32"
     monkeypatch.setattr(device_mod, "cpu_flags", lambda: frozenset({"avx2", "avx512f"}))
-    assert resolve_precision("auto", "cpu") == "int8"  # no native bf16: int8, its close calls rechecked in fp32
+    assert resolve_precision("auto", "cpu") == "fp32"
     monkeypatch.setattr(device_mod, "cpu_flags", lambda: frozenset({"avx512_bf16"}))
     assert resolve_precision("auto", "cpu") == "bf16"
     monkeypatch.setattr(device_mod, "cpu_flags", lambda: frozenset({"amx_bf16"}))

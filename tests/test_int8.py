@@ -29,11 +29,10 @@ BF16 = frozenset({"avx2", "avx512_bf16"})
 # ------------------------------------------------------------------ precision choice
 
 
-def test_auto_is_bf16_where_native_else_int8_on_a_cpu_and_fp32_on_a_gpu(monkeypatch):
+def test_auto_is_bf16_where_native_else_fp32_and_int8_is_opt_in(monkeypatch):
     monkeypatch.setattr(device_mod, "cpu_flags", lambda: AVX2)
-    assert resolve_precision("auto", "cpu") == "int8"  # with fp32 rechecks of its close calls
-    assert resolve_precision(None, "cpu") == "int8"
-    assert resolve_precision("fp32", "cpu") == "fp32"
+    assert resolve_precision("auto", "cpu") == "fp32"  # int8's rechecks cost what it saves on natural text
+    assert resolve_precision(None, "cpu") == "fp32"
     assert resolve_precision("int8", "cpu") == "int8"
     monkeypatch.setattr(device_mod, "cpu_flags", lambda: BF16)
     assert resolve_precision("auto", "cpu") == "bf16"
@@ -73,13 +72,15 @@ def fake_backends(monkeypatch, tmp_path):
 
 
 def test_precision_flag_selects_the_backend(fake_backends, caplog):
-    for auto in (embed.load_embedder(), embed.load_embedder(precision="int8")):  # AVX2 CPU: int8, on ONNX Runtime
-        assert isinstance(auto, CheckedEmbedder) and isinstance(auto.fast, FakeOnnx)
-        assert auto.fast.folder == Path(str(fake_backends) + "-int8")
-        assert auto.fast.opts == {"prefix": "passage: ", "name": "multilingual-e5-small", "num_threads": 1, "precision": "int8"}
-        exact = auto._load_exact()  # what its close calls are encoded with: fp32 on ONNX Runtime
-        assert isinstance(exact, FakeOnnx) and exact.folder == Path(str(fake_backends) + "-onnx-fp32")
-        assert exact.opts == {"prefix": "passage: ", "name": "multilingual-e5-small", "num_threads": 1, "precision": "fp32"}
+    auto = embed.load_embedder()  # AVX2 CPU: fp32, on ONNX Runtime
+    assert isinstance(auto, FakeOnnx) and auto.folder == Path(str(fake_backends) + "-onnx-fp32")
+    assert auto.opts == {"prefix": "passage: ", "name": "multilingual-e5-small", "num_threads": 1, "precision": "fp32"}
+    int8 = embed.load_embedder(precision="int8")
+    assert isinstance(int8, CheckedEmbedder) and isinstance(int8.fast, FakeOnnx)
+    assert int8.fast.folder == Path(str(fake_backends) + "-int8")
+    assert int8.fast.opts == {"prefix": "passage: ", "name": "multilingual-e5-small", "num_threads": 1, "precision": "int8"}
+    exact = int8._load_exact()  # what its close calls are encoded with: fp32 on ONNX Runtime
+    assert isinstance(exact, FakeOnnx) and exact.opts == auto.opts and exact.folder == auto.folder
     raw = embed.load_embedder(precision="int8", recheck=False)
     assert isinstance(raw, FakeOnnx) and raw.opts["precision"] == "int8"
     fp32 = embed.load_embedder(precision="fp32", num_threads=2)
@@ -100,7 +101,7 @@ def test_fp32_falls_back_to_torch_quietly_without_onnxruntime_and_in_one_line_wh
         fake_backends, monkeypatch, caplog):
     monkeypatch.setattr(onnx_build, "missing_packages", lambda: "onnxruntime not installed")
     with caplog.at_level(logging.WARNING):
-        emb = embed.load_embedder(precision="fp32")
+        emb = embed.load_embedder()
     assert isinstance(emb, FakeST) and emb.opts["precision"] == "fp32" and not caplog.records
     monkeypatch.setattr(onnx_build, "missing_packages", lambda: None)
 
@@ -109,7 +110,7 @@ def test_fp32_falls_back_to_torch_quietly_without_onnxruntime_and_in_one_line_wh
 
     monkeypatch.setattr(onnx_fp32, "ensure_fp32_onnx_model", broken)
     with caplog.at_level(logging.WARNING):
-        emb = embed.load_embedder(precision="fp32")
+        emb = embed.load_embedder()
     assert isinstance(emb, FakeST) and emb.opts["precision"] == "fp32"
     assert [r.getMessage() for r in caplog.records] == [
         "fp32 ONNX encoder unavailable (fp32 ONNX export failed: no space left on device); using torch"]

@@ -51,13 +51,15 @@ def find_close_calls(
     vectors: Optional[np.ndarray],
     beads: Sequence[Bead],
 ) -> CloseCalls:
-    """The close calls of an alignment, as ``config.close_calls`` defines them: near-ties of the
-    first pass's DP and of the second pass's (with ``vectors`` for ``windows``, when it ran), the
-    near misses of the second pass's rules, and the low-confidence ``beads`` of the answer.
-    (The first pass's gap filling is not rechecked: its answer only guides the second pass.)"""
+    """The close calls of an alignment, as ``config.close_calls`` defines them: the low-confidence
+    ``beads`` of the answer, and the near-ties of the DP that decided it with the near misses of
+    the rules after it: the second pass's (``vectors`` for ``windows``) when it ran, else the first
+    pass's DP. Where the second pass ran, the first pass only guides it (a corridor of
+    ``refine.band_radius`` sentences around its path, and which windows to encode, a choice the
+    approximate run widens: ``recheck.widened``); checking its near-ties too re-encoded a fifth more
+    on ../shared/bench and changed no bead."""
     settings = config.close_calls
-    found = near_ties(*window_slack(first.scorer, first.band, config.dp.skip_gains(src.flags),
-                                    config.dp.skip_gains(tgt.flags)), settings.margin)
+    found = low_confidence(beads, len(src), len(tgt), settings.low_score, settings.reach)
     if windows is not None and vectors is not None:
         scorer, dp = text_scorer_of(first, windows, src, tgt, config, vectors)
         band = second_band(first, len(src), len(tgt), config.refine.band_radius)
@@ -66,7 +68,10 @@ def find_close_calls(
         near = NearMisses(settings.rule_margin)
         second_pass(first, windows, src, tgt, config, vectors, near)  # again, noting its rules' near misses
         found |= covering(near.spans, len(src), len(tgt))
-    return found | low_confidence(beads, len(src), len(tgt), settings.low_score, settings.reach)
+    elif windows is None:  # no second pass: the first pass's DP decided
+        found |= near_ties(*window_slack(first.scorer, first.band, config.dp.skip_gains(src.flags),
+                                         config.dp.skip_gains(tgt.flags)), settings.margin)
+    return found
 
 
 def covering(spans: Iterable[Span], n: int, m: int) -> CloseCalls:

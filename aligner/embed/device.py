@@ -69,10 +69,12 @@ def resolve_precision(precision: Optional[str], device: str) -> str:
     """Map ``auto``/``int8``/``fp32``/``bf16`` to the precision to use: ``"int8"``, ``"fp32"`` or ``"bf16"``.
 
     ``auto`` picks bf16 on a CPU with native bf16 (autocast ran 2.2-2.4x fp32 with cosine
-    >= 0.99999 on an avx512_bf16 CPU), int8 on other CPUs and fp32 on GPUs. int8
-    (:mod:`aligner.embed.onnx_int8`) runs 1.8-2.7x torch fp32 bare, mean cosine 0.9996 to fp32,
-    and with its close calls rechecked in fp32 (:mod:`aligner.align.recheck`) gives fp32's beads
-    on ../shared/bench. Whether int8 can run (the bundled model, ONNX Runtime) is the caller's check.
+    >= 0.99999 on an avx512_bf16 CPU) and fp32 everywhere else (on a CPU, the bundled model's fp32
+    runs on ONNX Runtime: torch's vectors, faster). ``int8`` (:mod:`aligner.embed.onnx_int8`) runs
+    1.8-2.7x torch fp32 bare, mean cosine 0.9996 to fp32, and with its close calls rechecked in fp32
+    (:mod:`aligner.align.recheck`) gives fp32's beads on ../shared/bench; but the recheck costs as
+    much as int8 saves on natural and long messy documents (it pays on clean ones), so auto does
+    not choose it. Whether int8 can run (the bundled model, ONNX Runtime) is the caller's check.
     """
     p = (precision or "auto").lower()
     if p not in PRECISIONS:
@@ -89,7 +91,7 @@ def resolve_precision(precision: Optional[str], device: str) -> str:
             if not supported:
                 log.warning("this CPU has no native bf16 support (avx512_bf16/amx_bf16); bf16 will be slow")
             return "bf16"
-        return "bf16" if supported else "int8"
+        return "bf16" if supported else "fp32"
     if p == "bf16":
         if device.startswith("cuda"):
             import torch

@@ -25,8 +25,9 @@ DEFAULT_BATCH_SIZE = 32
 
 def session_options(threads: int):
     """ONNX Runtime options for one process computing with ``threads`` threads: sequential
-    graph, and worker threads that sleep instead of spinning when idle, so processes sharing
-    cores do not steal each other's time."""
+    graph, worker threads that sleep instead of spinning when idle, so processes sharing cores do
+    not steal each other's time, and no memory arena (it kept the largest batch's activations,
+    about 400 MB after long windows, with no measurable speed gain)."""
     import onnxruntime as ort
 
     so = ort.SessionOptions()
@@ -35,6 +36,7 @@ def session_options(threads: int):
     so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     so.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    so.enable_cpu_mem_arena = False
     so.log_severity_level = 3
     return so
 
