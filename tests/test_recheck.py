@@ -180,3 +180,21 @@ def test_batch_rechecks_like_a_single_alignment(tmp_path, markdown_pair):
     exact_beads = aligner.align_files(pairs[0].src, pairs[0].tgt, model=HashingEmbedder()).beads
     assert [(tuple(s), tuple(t)) for s, t, _ in record["beads"]] == [(b.src, b.tgt) for b in exact_beads]
     assert exact.texts > 0
+
+
+def test_the_close_calls_come_from_the_same_run_as_the_answer(markdown_pair):
+    from aligner.api import split_pair
+    from aligner.align.aligner import Aligner
+    from aligner.align.side import Side
+
+    src, tgt = split_pair(*markdown_pair, "id", "en")
+    noisy = NoisyEmbedder(HashingEmbedder(), 0.03)
+    vectors = noisy.encode([s.text for s in src + tgt])
+    sides_ = Side.from_sentences(src, vectors[: len(src)]), Side.from_sentences(tgt, vectors[len(src):])
+    plan = Aligner().plan(*sides_)
+    windows = noisy.encode(plan.texts)
+    beads, close = plan.finish_with_close_calls(windows)
+    assert beads == plan.finish(windows)
+    assert 0 < close.count < len(src) + len(tgt)
+    again = Aligner().rescore(plan, *sides_)  # the same vectors: the same plan and answer
+    assert again.texts == plan.texts and again.finish(windows) == beads

@@ -14,12 +14,12 @@ from typing import Callable, Optional
 import numpy as np
 
 from .base import Bead
-from .close_calls import CloseCalls, find_close_calls
+from .close_calls import CloseCalls, find_close_calls, new_trace
 from .config import AlignConfig
-from .first_pass import first_pass
+from .first_pass import FirstAlignment, first_pass, rescored
 from .refine import Encode
 from .scoring import DocumentReference
-from .second_pass import WindowPlan, plan_windows
+from .second_pass import SecondPassTrace, WindowPlan, plan_windows
 from .second_pass import second_pass as run_second_pass
 from .side import Side
 
@@ -42,8 +42,10 @@ class FirstPass:
     """The two documents aligned (None when one is empty)."""
     windows: Optional[WindowPlan] = field(default=None, repr=False)
     """Which windows ``texts`` are."""
-    _finish: Optional[Callable[[np.ndarray], list[Bead]]] = field(default=None, repr=False)
-    _close: Optional[Callable[[Optional[np.ndarray], list[Bead]], CloseCalls]] = field(default=None, repr=False)
+    _finish: Optional[Callable[..., list[Bead]]] = field(default=None, repr=False)
+    _close: Optional[Callable[..., CloseCalls]] = field(default=None, repr=False)
+    _trace: Optional[Callable[[], SecondPassTrace]] = field(default=None, repr=False)
+    _first: Optional[FirstAlignment] = field(default=None, repr=False)
 
     def finish(self, vectors: np.ndarray) -> list[Bead]:
         """The second pass, given one unit vector per ``texts`` entry."""
@@ -59,12 +61,18 @@ class FirstPass:
             return self.beads
         return self.finish(np.asarray(encode(self.texts), dtype=np.float32))
 
-    def close_calls(self, vectors: Optional[np.ndarray], beads: list[Bead]) -> Optional[CloseCalls]:
-        """The close calls of ``beads``, this plan's answer given ``vectors`` for ``texts``
-        (:mod:`aligner.align.close_calls`); None when there is nothing to decide."""
+    def finish_with_close_calls(self, vectors: np.ndarray) -> tuple[list[Bead], Optional[CloseCalls]]:
+        """``finish``, and the close calls of its answer (:mod:`aligner.align.close_calls`) from
+        the same run; None when there was nothing to decide (an empty side)."""
         if self._close is None:
-            return None
-        return self._close(vectors if self.texts else None, beads)
+            return self.finish(vectors), None
+        if self._finish is None or not self.texts:
+            return self.beads, self._close(None, self.beads)
+        if len(vectors) != len(self.texts):
+            raise ValueError(f"expected {len(self.texts)} window vectors, got {len(vectors)}")
+        trace = self._trace()
+        beads = self._finish(vectors, trace)
+        return beads, self._close(vectors, beads, trace)
 
 
 class Aligner:
@@ -83,12 +91,23 @@ class Aligner:
             return FirstPass([Bead((i,), (), 1.0) for i in range(len(src))]
                              + [Bead((), (j,), 1.0) for j in range(len(tgt))], [])
         first = first_pass(src, tgt, self.config, reference)
-        windows = plan_windows(first, src, tgt, self.config) if second_pass else None
+        return self._second(first, plan_windows(first, src, tgt, self.config) if second_pass else None, src, tgt)
+
+    def rescore(self, plan: FirstPass, src: Side, tgt: Side) -> FirstPass:
+        """``plan`` (of this aligner) for other vectors of the same sentences: its first pass's band,
+        path and windows kept, its second pass's similarities from ``src``/``tgt``'s vectors (without
+        a second pass, the first pass again)."""
+        if plan._first is None or plan.windows is None:
+            return self.plan(src, tgt)
+        return self._second(rescored(plan._first, src, tgt, self.config), plan.windows, src, tgt)
+
+    def _second(self, first: FirstAlignment, windows: Optional[WindowPlan], src: Side, tgt: Side) -> FirstPass:
         close = partial(find_close_calls, first, windows, src, tgt, self.config)
         if windows is None:
-            return FirstPass(first.beads, [], (src, tgt), None, None, close)
+            return FirstPass(first.beads, [], (src, tgt), None, None, close, None, first)
         finish = partial(run_second_pass, first, windows, src, tgt, self.config)
-        return FirstPass(first.beads, windows.texts(src, tgt), (src, tgt), windows, finish, close)
+        return FirstPass(first.beads, windows.texts(src, tgt), (src, tgt), windows, finish, close,
+                         partial(new_trace, self.config), first)
 
     def align(self, src: Side, tgt: Side, encode: Optional[Encode] = None) -> list[Bead]:
         """Both passes; without ``encode`` (the embedder's encode) only the first, on summed vectors."""

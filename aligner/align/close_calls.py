@@ -17,7 +17,7 @@ from .base import Bead
 from .config import AlignConfig
 from .first_pass import FirstAlignment
 from .near import NearMisses, Span
-from .second_pass import WindowPlan, second_band, second_pass, text_scorer_of
+from .second_pass import SecondPassTrace, WindowPlan, second_pass
 from .side import Side
 from .slack import window_slack
 
@@ -50,28 +50,33 @@ def find_close_calls(
     config: AlignConfig,
     vectors: Optional[np.ndarray],
     beads: Sequence[Bead],
+    trace: Optional[SecondPassTrace] = None,
 ) -> CloseCalls:
     """The close calls of an alignment, as ``config.close_calls`` defines them: the low-confidence
     ``beads`` of the answer, and the near-ties of the DP that decided it with the near misses of
-    the rules after it: the second pass's (``vectors`` for ``windows``) when it ran, else the first
-    pass's DP. Where the second pass ran, the first pass only guides it (a corridor of
-    ``refine.band_radius`` sentences around its path, and which windows to encode, a choice the
-    approximate run widens: ``recheck.widened``); checking its near-ties too re-encoded a fifth more
-    on ../shared/bench and changed no bead."""
+    the rules after it: the second pass's (``vectors`` for ``windows``; ``trace``: what its run
+    left, else it runs again) when it ran, else the first pass's DP. Where the second pass ran,
+    the first pass only guides it (a corridor of ``refine.band_radius`` sentences around its path,
+    and which windows to encode, a choice the approximate run widens: ``recheck.widened``);
+    checking its near-ties too re-encoded a fifth more on ../shared/bench and changed no bead."""
     settings = config.close_calls
     found = low_confidence(beads, len(src), len(tgt), settings.low_score, settings.reach)
     if windows is not None and vectors is not None:
-        scorer, dp = text_scorer_of(first, windows, src, tgt, config, vectors)
-        band = second_band(first, len(src), len(tgt), config.refine.band_radius)
-        found |= near_ties(*window_slack(scorer, band, dp.skip_gains(src.flags), dp.skip_gains(tgt.flags)),
-                           settings.margin)
-        near = NearMisses(settings.rule_margin)
-        second_pass(first, windows, src, tgt, config, vectors, near)  # again, noting its rules' near misses
-        found |= covering(near.spans, len(src), len(tgt))
+        if trace is None:
+            trace = new_trace(config)
+            second_pass(first, windows, src, tgt, config, vectors, trace)
+        found |= near_ties(*window_slack(trace.scorer, trace.band, trace.dp.skip_gains(src.flags),
+                                         trace.dp.skip_gains(tgt.flags), trace.record), settings.margin)
+        found |= covering(trace.near.spans, len(src), len(tgt))
     elif windows is None:  # no second pass: the first pass's DP decided
         found |= near_ties(*window_slack(first.scorer, first.band, config.dp.skip_gains(src.flags),
                                          config.dp.skip_gains(tgt.flags)), settings.margin)
     return found
+
+
+def new_trace(config: AlignConfig) -> SecondPassTrace:
+    """An empty trace for a second pass, noting its rules' near misses within ``close_calls.rule_margin``."""
+    return SecondPassTrace(NearMisses(config.close_calls.rule_margin))
 
 
 def covering(spans: Iterable[Span], n: int, m: int) -> CloseCalls:

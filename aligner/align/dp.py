@@ -6,8 +6,8 @@ proportional to the band's area, so a narrow band keeps long documents linear.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 
@@ -48,6 +48,15 @@ def pair_types(max_align: int, max_bead: int = 6) -> list[tuple[int, int]]:
     return types
 
 
+@dataclass
+class DPRecord:
+    """What a DP run computed, kept for ``slack.window_slack``: the row gains (index ``i``: row ``i``,
+    ``None`` first) and the forward best scores (``best_scores``'s first result)."""
+
+    gains: list = field(default_factory=lambda: [None])
+    forward: Optional[list] = None
+
+
 def banded_dp(
     lo: np.ndarray,
     hi: np.ndarray,
@@ -55,15 +64,27 @@ def banded_dp(
     row_gains: RowGains,
     skip_src: np.ndarray,
     skip_tgt: np.ndarray,
+    record: Optional[DPRecord] = None,
 ) -> list[tuple[int, int, int, int]]:
     """Best monotonic path from ``(0, 0)`` to ``(n, m)``; returns beads as ``(i0, i1, j0, j1)`` spans.
 
     ``types`` are the pair bead types; 1-0 and 0-1 beads are always allowed, with per-sentence
     gains ``skip_src`` (length n) and ``skip_tgt`` (length m). ``lo``/``hi`` (length n + 1,
-    non-decreasing, ``lo[0] == 0``, ``hi[n] == m``) bound each row's target range.
+    non-decreasing, ``lo[0] == 0``, ``hi[n] == m``) bound each row's target range. ``record``
+    keeps the row gains and forward scores.
     """
     n, m = len(lo) - 1, int(hi[-1])
+    if record is not None:  # keep every row's gains, in order
+        inner = row_gains
+
+        def row_gains(i: int, jlo: int, jhi: int) -> np.ndarray:
+            gains = inner(i, jlo, jhi)
+            record.gains.append(gains)
+            return gains
+
     D, BP = best_scores(lo, hi, types, row_gains, skip_src, skip_tgt)
+    if record is not None:
+        record.forward = D
     if not np.isfinite(D[n][m - int(lo[n])]):
         raise RuntimeError("alignment band does not reach the end of both documents")
     return _trace(BP, lo, [(1, 0)] + list(types), n, m, len(types) + 1)

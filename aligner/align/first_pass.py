@@ -1,6 +1,7 @@
 """First pass: the DP over summed sentence vectors (a window is the normalised sum of its sentences)."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Optional
 
@@ -41,6 +42,13 @@ def first_pass(
     spans = best_path(scorer, band, src.flags, tgt.flags, config.dp, best)
     beads = scored_beads(spans, scorer, config.calibration, best, src.flags, tgt.flags)
     return FirstAlignment(scorer, band, spans, best, beads)
+
+
+def rescored(first: FirstAlignment, src: Side, tgt: Side, config: AlignConfig) -> FirstAlignment:
+    """``first`` with its scorer rebuilt over ``src``/``tgt``, other vectors of the same sentences: the
+    same band, path and beads, the new vectors' similarities for the second pass that follows."""
+    scorer = PairScorer(src, tgt, types=first.scorer.types, params=config.params, dp=config.dp)
+    return dataclasses.replace(first, scorer=scorer)
 
 
 def _block_spans(src: Side, tgt: Side, config: AlignConfig) -> list[Span]:

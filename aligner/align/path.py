@@ -7,7 +7,7 @@ import numpy as np
 
 from .base import Bead
 from .confidence import Calibration
-from .dp import DPParams, banded_dp
+from .dp import DPParams, DPRecord, banded_dp
 from .gaps import Span, fill_gaps
 from .near import NearMisses
 from .scoring import PairScorer
@@ -40,9 +40,10 @@ def best_path(
     dp: DPParams,
     best: Optional[BestMatches] = None,
     near: Optional[NearMisses] = None,
+    record: Optional[DPRecord] = None,
 ) -> list[Span]:
-    """One banded DP plus gap filling; records each sentence's best 1-1 similarity into ``best``
-    and gap filling's near misses into ``near``."""
+    """One banded DP plus gap filling; records each sentence's best 1-1 similarity into ``best``,
+    gap filling's near misses into ``near`` and the DP's gains and scores into ``record``."""
 
     def row_gains(i: int, jlo: int, jhi: int) -> np.ndarray:
         sim = scorer.similarity(i, jlo, jhi)
@@ -51,7 +52,7 @@ def best_path(
         return scorer.row_gains(i, jlo, jhi, sim)
 
     lo, hi = band
-    spans = banded_dp(lo, hi, scorer.types, row_gains, dp.skip_gains(src_flag), dp.skip_gains(tgt_flag))
+    spans = banded_dp(lo, hi, scorer.types, row_gains, dp.skip_gains(src_flag), dp.skip_gains(tgt_flag), record)
     return fill_gaps(spans, scorer, src_flag, tgt_flag, dp.gap_threshold, near)
 
 

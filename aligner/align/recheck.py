@@ -32,36 +32,35 @@ def align_rechecked(src: Side, tgt: Side, config: AlignConfig, encode: Encode, e
     config = widened(config)  # the caller's cuts, moved (the exact encoder's run keeps them)
     plan = Aligner(config).plan(src, tgt)
     vectors = _encode(encode, plan.texts)
-    beads = plan.finish(vectors)
-    close, known = plan.close_calls(vectors, beads), dict(zip(plan.texts, vectors))
-    del plan  # round one's window arrays: not kept through round two
-    return _round_two(close, src, tgt, beads, known, config, encode, exact)
+    beads, close = plan.finish_with_close_calls(vectors)
+    return _round_two(plan, close, beads, dict(zip(plan.texts, vectors)), config, encode, exact)
 
 
 def recheck(
-    plan: FirstPass, vectors: np.ndarray, beads: list[Bead], config: AlignConfig, encode: Encode, exact: Encode
+    plan: FirstPass, vectors: np.ndarray, config: AlignConfig, encode: Encode, exact: Encode
 ) -> list[Bead]:
-    """``beads`` (``plan``'s answer with ``vectors`` for its window texts), with their close calls
-    decided again on ``exact``'s vectors; ``config``: what ``plan`` was made with (``widened``)."""
+    """``plan``'s answer with ``vectors`` for its window texts, with its close calls decided again
+    on ``exact``'s vectors; ``config``: what ``plan`` was made with (``widened``)."""
+    beads, close = plan.finish_with_close_calls(vectors)
     if plan.sides is None:
         return beads
-    return _round_two(plan.close_calls(vectors, beads), *plan.sides, beads, dict(zip(plan.texts, vectors)),
-                      config, encode, exact)
+    return _round_two(plan, close, beads, dict(zip(plan.texts, vectors)), config, encode, exact)
 
 
 def _round_two(
-    close: Optional[CloseCalls], src: Side, tgt: Side, beads: list[Bead], known: dict, config: AlignConfig,
+    plan: FirstPass, close: Optional[CloseCalls], beads: list[Bead], known: dict, config: AlignConfig,
     encode: Encode, exact: Encode,
 ) -> list[Bead]:
-    """The alignment again with ``exact``'s vectors for the ``close`` sentences (``known``: round one's
-    window vectors by text); ``beads`` when nothing was close."""
+    """``plan``'s second pass again, with ``exact``'s vectors for the ``close`` sentences (``known``:
+    round one's window vectors by text); ``beads`` when nothing was close."""
+    src, tgt = plan.sides
     if close is None or not close.count or src.texts is None or tgt.texts is None:
         return beads
     rows_src, rows_tgt = np.nonzero(close.src)[0], np.nonzero(close.tgt)[0]
     log.debug("recheck: %d of %d sentences encoded again exactly", close.count, len(src) + len(tgt))
     fresh = _encode(exact, [src.texts[i] for i in rows_src] + [tgt.texts[j] for j in rows_tgt])
-    again = Aligner(config).plan(src.with_rows(rows_src, fresh[: len(rows_src)]),
-                                  tgt.with_rows(rows_tgt, fresh[len(rows_src) :]))
+    again = Aligner(config).rescore(plan, src.with_rows(rows_src, fresh[: len(rows_src)]),
+                                     tgt.with_rows(rows_tgt, fresh[len(rows_src) :]))
     if not again.texts:
         return again.beads
     return again.finish(_window_vectors(again, close, known, encode, exact))

@@ -8,7 +8,7 @@ first path.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy as np
@@ -16,7 +16,7 @@ import numpy as np
 from .band import band_around
 from .base import Bead
 from .config import AlignConfig
-from .dp import DPParams, pair_types
+from .dp import DPParams, DPRecord, pair_types
 from .first_pass import FirstAlignment
 from .near import NearMisses
 from .path import Band, best_path, scored_beads
@@ -45,6 +45,18 @@ class WindowPlan:
     def texts(self, src: Side, tgt: Side) -> list[str]:
         """Their texts: source windows, then target windows."""
         return window_texts(src.texts, self.src) + window_texts(tgt.texts, self.tgt)
+
+
+@dataclass
+class SecondPassTrace:
+    """What a second pass leaves for finding its close calls: its rules' near misses (``near``), and its
+    DP's scorer, band, settings and computed gains and scores (``record``)."""
+
+    near: NearMisses
+    record: DPRecord = field(default_factory=DPRecord)
+    scorer: Optional[PairScorer] = None
+    band: Optional[Band] = None
+    dp: Optional[DPParams] = None
 
 
 def plan_windows(first: FirstAlignment, src: Side, tgt: Side, config: AlignConfig) -> Optional[WindowPlan]:
@@ -78,15 +90,19 @@ def plan_windows(first: FirstAlignment, src: Side, tgt: Side, config: AlignConfi
 
 def second_pass(
     first: FirstAlignment, windows: WindowPlan, src: Side, tgt: Side, config: AlignConfig, vectors: np.ndarray,
-    near: Optional[NearMisses] = None,
+    trace: Optional[SecondPassTrace] = None,
 ) -> list[Bead]:
     """The final beads, given one unit vector per window text (``vectors``, in ``windows.texts`` order);
-    ``near`` collects the near misses of the rules after the DP."""
+    ``trace`` collects what finding the close calls needs."""
     refine, n, m = config.refine, len(src), len(tgt)
     log.debug("second pass: %d source and %d target windows encoded as text", len(windows.src), len(windows.tgt))
     text_scorer, dp = text_scorer_of(first, windows, src, tgt, config, vectors)
-    spans = best_path(text_scorer, second_band(first, n, m, refine.band_radius), src.flags, tgt.flags, dp,
-                      near=near)
+    band = second_band(first, n, m, refine.band_radius)
+    near = trace.near if trace is not None else None
+    if trace is not None:
+        trace.scorer, trace.band, trace.dp = text_scorer, band, dp
+    spans = best_path(text_scorer, band, src.flags, tgt.flags, dp, near=near,
+                      record=trace.record if trace is not None else None)
     if refine.attach_gain is not None:
         rule = AttachRule(config.max_align, config.max_bead, refine.attach_gain, refine.attach_loose_gain)
         spans = attach_fragments(spans, text_scorer.text_cosine, src, tgt, rule, near)

@@ -7,24 +7,30 @@ moves the gain by that much, so the second pass need not encode it.
 """
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
-from .dp import at_range, best_scores
+from .dp import DPRecord, at_range, best_scores
 from .path import Band
 from .scoring import PairScorer
 
 
 def window_slack(
-    scorer: PairScorer, band: Band, skip_src: np.ndarray, skip_tgt: np.ndarray
+    scorer: PairScorer, band: Band, skip_src: np.ndarray, skip_tgt: np.ndarray, record: Optional[DPRecord] = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per window, the best path's gain minus that of the best path through a pair bead using it:
     ``(max_size, n + 1)`` for the source, ``(max_size, m + 1)`` for the target (inf: no such bead).
-    Gap filling and fragment attachment, which follow the DP, are not modelled."""
+    Gap filling and fragment attachment, which follow the DP, are not modelled. ``record``: the
+    gains and forward scores of a DP run with the same arguments, spared here."""
     lo, hi = band
     n, m = len(lo) - 1, int(hi[-1])
     types = scorer.types
-    gains = [None] + [scorer.row_gains(i, int(lo[i]), int(hi[i])) for i in range(1, n + 1)]
-    fwd, _ = best_scores(lo, hi, types, lambda i, jlo, jhi: gains[i], skip_src, skip_tgt)
+    if record is not None and record.forward is not None:
+        gains, fwd = record.gains, record.forward
+    else:
+        gains = [None] + [scorer.row_gains(i, int(lo[i]), int(hi[i])) for i in range(1, n + 1)]
+        fwd, _ = best_scores(lo, hi, types, lambda i, jlo, jhi: gains[i], skip_src, skip_tgt)
     rlo, rhi = m - hi[::-1], m - lo[::-1]
 
     def reversed_gains(ip: int, jlo: int, jhi: int) -> np.ndarray:

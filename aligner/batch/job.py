@@ -174,9 +174,10 @@ def run_chunk(pairs: Sequence[DocPair], settings: JobSettings, embedder: Embedde
         try:
             if vecs is None:
                 raise AlignerError("the embedder failed on this document's second pass")
-            beads = plan.finish(vecs)
             if exact is not None:  # one document at a time: few have many close calls
-                beads = recheck(plan, vecs, beads, plan_config, embedder.encode, exact)
+                beads = recheck(plan, vecs, plan_config, embedder.encode, exact)
+            else:
+                beads = plan.finish(vecs)
             result = AlignmentResult(doc.src, doc.tgt, beads, settings.src_lang, settings.tgt_lang,
                                      model=getattr(embedder, "name", ""), meta={"signature": signature})
             store.write(result_record(doc.pair.doc_id, result), doc_key(doc.pair, settings))
