@@ -154,7 +154,7 @@ class TrackedEmbedder:
             return None
 
         def encode(sentences: Sequence[str], progress: Optional[Callable[[int], None]] = None) -> np.ndarray:
-            self.progress.begin("rechecking close calls in fp32", len(sentences))
+            self.progress.begin("encoding in fp32 (close calls)", len(sentences))
             try:
                 return exact(sentences, progress=lambda k: self.progress.advance(k))
             finally:

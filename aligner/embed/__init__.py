@@ -135,7 +135,7 @@ def load_embedder(model: Optional[Union[str, Path]] = None, device: Optional[str
     cache_dir = opts.pop("cache_dir", None)
     precision = opts.pop("precision", None) or "auto"
     backend = opts.pop("backend", None) or "auto"
-    recheck = opts.pop("recheck", True) and not __import__("os").environ.get("ALIGNER_NO_RECHECK")  # EXPERIMENT
+    recheck = opts.pop("recheck", True)
     if backend not in ("auto", "torch"):
         raise ModelError(f"unknown embedding backend {backend!r} (expected auto or torch)")
     ref = DEFAULT_MODEL if model is None else model
