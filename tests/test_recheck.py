@@ -198,3 +198,13 @@ def test_the_close_calls_come_from_the_same_run_as_the_answer(markdown_pair):
     assert 0 < close.count < len(src) + len(tgt)
     again = Aligner().rescore(plan, *sides_)  # the same vectors: the same plan and answer
     assert again.texts == plan.texts and again.finish(windows) == beads
+
+
+def test_an_empty_side_aligns_with_the_checked_embedder_as_with_the_exact_one():
+    model, exact = checked()
+    english = "The province collected the tax. Payment is online."
+    for src, tgt in (("", english), (english, "")):
+        result = aligner.align(src, tgt, model=model)
+        assert sides(result) == sides(aligner.align(src, tgt, model=HashingEmbedder()))
+        assert len(result.beads) == 2
+    assert exact.texts == 0

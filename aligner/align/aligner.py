@@ -67,12 +67,12 @@ class FirstPass:
         if self._close is None:
             return self.finish(vectors), None
         if self._finish is None or not self.texts:
-            return self.beads, self._close(None, self.beads)
+            return self.beads, self._close(self.beads)
         if len(vectors) != len(self.texts):
             raise ValueError(f"expected {len(self.texts)} window vectors, got {len(vectors)}")
         trace = self._trace()
         beads = self._finish(vectors, trace)
-        return beads, self._close(vectors, beads, trace)
+        return beads, self._close(beads, trace)
 
 
 class Aligner:

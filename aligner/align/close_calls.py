@@ -17,7 +17,7 @@ from .base import Bead
 from .config import AlignConfig
 from .first_pass import FirstAlignment
 from .near import NearMisses, Span
-from .second_pass import SecondPassTrace, WindowPlan, second_pass
+from .second_pass import SecondPassTrace, WindowPlan
 from .side import Side
 from .slack import window_slack
 
@@ -48,23 +48,19 @@ def find_close_calls(
     src: Side,
     tgt: Side,
     config: AlignConfig,
-    vectors: Optional[np.ndarray],
     beads: Sequence[Bead],
     trace: Optional[SecondPassTrace] = None,
 ) -> CloseCalls:
     """The close calls of an alignment, as ``config.close_calls`` defines them: the low-confidence
     ``beads`` of the answer, and the near-ties of the DP that decided it with the near misses of
-    the rules after it: the second pass's (``vectors`` for ``windows``; ``trace``: what its run
-    left, else it runs again) when it ran, else the first pass's DP. Where the second pass ran,
-    the first pass only guides it (a corridor of ``refine.band_radius`` sentences around its path,
-    and which windows to encode, a choice the approximate run widens: ``recheck.widened``);
-    checking its near-ties too re-encoded a fifth more on ../shared/bench and changed no bead."""
+    the rules after it: the second pass's (``trace``, what its run left) when it ran, else the
+    first pass's DP. Where the second pass ran, the first pass only guides it (a corridor of
+    ``refine.band_radius`` sentences around its path, and which windows to encode, a choice the
+    approximate run widens: ``recheck.widened``); checking its near-ties too re-encoded a fifth
+    more on ../shared/bench and changed no bead."""
     settings = config.close_calls
     found = low_confidence(beads, len(src), len(tgt), settings.low_score, settings.reach)
-    if windows is not None and vectors is not None:
-        if trace is None:
-            trace = new_trace(config)
-            second_pass(first, windows, src, tgt, config, vectors, trace)
+    if trace is not None:
         found |= near_ties(*window_slack(trace.scorer, trace.band, trace.dp.skip_gains(src.flags),
                                          trace.dp.skip_gains(tgt.flags), trace.record), settings.margin)
         found |= covering(trace.near.spans, len(src), len(tgt))

@@ -45,8 +45,9 @@ def first_pass(
 
 
 def rescored(first: FirstAlignment, src: Side, tgt: Side, config: AlignConfig) -> FirstAlignment:
-    """``first`` with its scorer rebuilt over ``src``/``tgt``, other vectors of the same sentences: the
-    same band, path and beads, the new vectors' similarities for the second pass that follows."""
+    """``first`` (of a whole document: no ``reference``) with its scorer rebuilt over ``src``/``tgt``,
+    other vectors of the same sentences: the same band, path and beads, the new vectors'
+    similarities for the second pass that follows."""
     scorer = PairScorer(src, tgt, types=first.scorer.types, params=config.params, dp=config.dp)
     return dataclasses.replace(first, scorer=scorer)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from typing import Optional
+
 import numpy as np
 
 from .aligner import Aligner, FirstPass
@@ -42,8 +43,6 @@ def recheck(
     """``plan``'s answer with ``vectors`` for its window texts, with its close calls decided again
     on ``exact``'s vectors; ``config``: what ``plan`` was made with (``widened``)."""
     beads, close = plan.finish_with_close_calls(vectors)
-    if plan.sides is None:
-        return beads
     return _round_two(plan, close, beads, dict(zip(plan.texts, vectors)), config, encode, exact)
 
 
@@ -53,8 +52,10 @@ def _round_two(
 ) -> list[Bead]:
     """``plan``'s second pass again, with ``exact``'s vectors for the ``close`` sentences (``known``:
     round one's window vectors by text); ``beads`` when nothing was close."""
+    if close is None or not close.count or plan.sides is None:  # None: a side was empty
+        return beads
     src, tgt = plan.sides
-    if close is None or not close.count or src.texts is None or tgt.texts is None:
+    if src.texts is None or tgt.texts is None:
         return beads
     rows_src, rows_tgt = np.nonzero(close.src)[0], np.nonzero(close.tgt)[0]
     log.debug("recheck: %d of %d sentences encoded again exactly", close.count, len(src) + len(tgt))
@@ -83,7 +84,6 @@ def _window_vectors(plan: FirstPass, close: CloseCalls, known: dict, encode: Enc
 
 def _encode(encoder: Encode, texts: list[str]) -> np.ndarray:
     return np.asarray(encoder(texts), dtype=np.float32) if texts else np.zeros((0, 0), np.float32)
-
 
 
 def widened(config: AlignConfig) -> AlignConfig:

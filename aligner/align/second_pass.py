@@ -77,7 +77,7 @@ def plan_windows(first: FirstAlignment, src: Side, tgt: Side, config: AlignConfi
     if refine.window_slack is not None and (src_req or tgt_req):
         dp = second_pass_dp(first.beads, src.flags, tgt.flags, refine)
         summed = _second_scorer(first, config, dp, _overrides(first.scorer.src_win), _overrides(first.scorer.tgt_win))
-        src_slack, tgt_slack = window_slack(summed, second_band(first, n, m, refine.band_radius),
+        src_slack, tgt_slack = window_slack(summed, _second_band(first, n, m, refine.band_radius),
                                             dp.skip_gains(src.flags), dp.skip_gains(tgt.flags))
         total = len(src_req) + len(tgt_req)
         src_req = [(a, e) for a, e in src_req if src_slack[a - 1, e] <= refine.window_slack]
@@ -96,32 +96,24 @@ def second_pass(
     ``trace`` collects what finding the close calls needs."""
     refine, n, m = config.refine, len(src), len(tgt)
     log.debug("second pass: %d source and %d target windows encoded as text", len(windows.src), len(windows.tgt))
-    text_scorer, dp = text_scorer_of(first, windows, src, tgt, config, vectors)
-    band = second_band(first, n, m, refine.band_radius)
-    near = trace.near if trace is not None else None
+    scorer = first.scorer
+    dp = second_pass_dp(first.beads, src.flags, tgt.flags, refine)
+    text_scorer = _second_scorer(
+        first, config, dp,
+        _overrides(scorer.src_win, windows.src, vectors[: len(windows.src)]),
+        _overrides(scorer.tgt_win, windows.tgt, vectors[len(windows.src) :]),
+    )
+    band = _second_band(first, n, m, refine.band_radius)
+    near, record = (trace.near, trace.record) if trace is not None else (None, None)
     if trace is not None:
         trace.scorer, trace.band, trace.dp = text_scorer, band, dp
-    spans = best_path(text_scorer, band, src.flags, tgt.flags, dp, near=near,
-                      record=trace.record if trace is not None else None)
+    spans = best_path(text_scorer, band, src.flags, tgt.flags, dp, near=near, record=record)
     if refine.attach_gain is not None:
         rule = AttachRule(config.max_align, config.max_bead, refine.attach_gain, refine.attach_loose_gain)
         spans = attach_fragments(spans, text_scorer.text_cosine, src, tgt, rule, near)
     if refine.unmerge_margin is not None:
         spans = pair_lone_neighbours(spans, src, tgt, refine.unmerge_margin, near)
     return scored_beads(spans, text_scorer, config.calibration, first.best, src.flags, tgt.flags)
-
-
-def text_scorer_of(
-    first: FirstAlignment, windows: WindowPlan, src: Side, tgt: Side, config: AlignConfig, vectors: np.ndarray
-) -> tuple[PairScorer, DPParams]:
-    """The second pass's scorer, with ``vectors`` for ``windows``, and its DP settings."""
-    dp = second_pass_dp(first.beads, src.flags, tgt.flags, config.refine)
-    scorer = first.scorer
-    return _second_scorer(
-        first, config, dp,
-        _overrides(scorer.src_win, windows.src, vectors[: len(windows.src)]),
-        _overrides(scorer.tgt_win, windows.tgt, vectors[len(windows.src) :]),
-    ), dp
 
 
 def _overrides(windows: np.ndarray, requests: Requests = (), vectors: Optional[np.ndarray] = None) -> WindowOverrides:
@@ -146,7 +138,7 @@ def _second_scorer(
     )
 
 
-def second_band(first: FirstAlignment, n: int, m: int, radius: int) -> Band:
+def _second_band(first: FirstAlignment, n: int, m: int, radius: int) -> Band:
     """A corridor of ``radius`` sentences around the first path, inside the first pass's band."""
     lo, hi = first.band
     lo2, hi2 = band_around(first.spans, 1, n, m, radius)
