@@ -310,3 +310,22 @@ def test_src_lang_in_finds_in_files_and_writes_id_id(tmp_path):
     assert root.find("header").get("srclang") == "id-ID"
     assert {t.get("{http://www.w3.org/XML/1998/namespace}lang") for t in root.iter("tuv")} == {"id-ID", "en-US"}
     assert set(read_report(tmp_path / "out")) == {"doc00", "doc01"}
+
+
+def test_chunks_cover_every_document_in_order_and_shrink_towards_the_end(tmp_path):
+    from aligner.batch.discover import DocPair
+    from aligner.batch.job import plan_chunks
+
+    pairs = []
+    for k in range(120):  # 6 KB per document
+        src, tgt = tmp_path / f"d{k}.id.txt", tmp_path / f"d{k}.en.txt"
+        src.write_text("a" * 3000)
+        tgt.write_text("b" * 3000)
+        pairs.append(DocPair(f"d{k}", src, tgt))
+    chunks = plan_chunks(pairs, workers=2)
+    assert [p for chunk in chunks for p in chunk] == pairs
+    sizes = [len(chunk) for chunk in chunks]
+    assert sizes[0] == 16  # 96 KB, the cap: a quarter of the 720 KB would be 30 documents
+    assert sizes == sorted(sizes, reverse=True)  # guided: each a quarter of what is left
+    assert sizes[-3:] == [1, 1, 1]  # the 8 KB floor: one document each at the end
+    assert plan_chunks(pairs[:1], workers=4) == [pairs[:1]]

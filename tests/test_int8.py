@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import logging
 import sys
 from pathlib import Path
@@ -370,3 +371,26 @@ def test_calibration_sentences_are_bundled():
     sentences = calibration_sentences()
     assert len(sentences) >= 100
     assert any("Pemerintah" in s for s in sentences) and any("Government" in s for s in sentences)
+
+
+def test_a_verified_model_is_not_read_again_until_it_changes(tmp_path, monkeypatch):
+    model, stamp = tmp_path / "model.onnx", tmp_path / onnx_build.STAMP_FILE
+    model.write_bytes(b"model bytes")
+    digest = onnx_build.file_sha256(model)
+    assert onnx_build.has_sha256(model, digest, stamp) and not stamp.exists()  # just written: no stamp yet
+    monkeypatch.setattr(onnx_build, "SETTLED_S", -1.0)
+    assert onnx_build.has_sha256(model, digest, stamp) and stamp.exists()
+    reads = []
+    real = onnx_build.file_sha256
+    monkeypatch.setattr(onnx_build, "file_sha256", lambda path: reads.append(path) or real(path))
+    assert onnx_build.has_sha256(model, digest, stamp) and reads == []  # the stamp matches the file's stat
+    model.write_bytes(b"model bytez")  # same size, other bytes, another time
+    os.utime(model, ns=(10**18, 10**18))
+    assert not onnx_build.has_sha256(model, digest, stamp) and reads == [model]
+    assert not onnx_build.has_sha256(model, "0" * 64, stamp)
+
+
+def test_the_exact_encoder_shares_the_int8_tokenizer(fake_backends):
+    int8 = embed.load_embedder(precision="int8")
+    int8.fast.tokenizer = object()
+    assert int8._load_exact().opts["tokenizer"] is int8.fast.tokenizer

@@ -92,42 +92,55 @@ def banded_dp(
 
 def best_scores(lo, hi, types, row_gains, skip_src, skip_tgt) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Per row ``i``, the best total gain of a path from ``(0, 0)`` to each cell ``(i, j)`` of the band
-    (``-inf`` where none reaches), and its back-pointers (arguments as ``banded_dp``)."""
+    (``-inf`` where none reaches), and its back-pointers (arguments as ``banded_dp``).
+
+    Each row is one gather over every bead type at once (a ``(types, width)`` array read from the
+    earlier rows, kept end to end in one buffer with a ``-inf`` cell after each), then ``argmax``: the
+    first type reaching the best gain wins, the 1-0 bead first, as a loop over types keeping the
+    strictly better one would choose."""
     n = len(lo) - 1
-    m = int(hi[-1])
+    lo_int = np.asarray(lo, dtype=np.int64)
+    widths = np.asarray(hi, dtype=np.int64) - lo_int + 1
+    offsets = np.concatenate([[0], np.cumsum(widths + 1)])
+    buffer = np.full(int(offsets[-1]), NEG)  # row r at offsets[r] : offsets[r] + widths[r], then -inf
     skip_cum = np.concatenate([[0.0], np.cumsum(skip_tgt, dtype=np.float64)])
     all_types = [(1, 0)] + list(types)
-    n_types = len(all_types)
-    vertical = n_types  # back-pointer code of a 0-1 bead
+    a_of = np.array([a for a, _ in all_types], dtype=np.int64)
+    b_of = np.array([b for _, b in all_types], dtype=np.int64)
+    vertical = len(all_types)  # back-pointer code of a 0-1 bead
+    columns = np.arange(int(widths.max()) if n >= 0 else 1)
     D: list[np.ndarray] = []
     BP: list[np.ndarray] = []
-    lo_int = [int(x) for x in lo]
     for i in range(n + 1):
-        jlo, jhi = lo_int[i], int(hi[i])
-        width = jhi - jlo + 1
-        best = np.full(width, NEG)
-        bp = np.full(width, -1, dtype=np.int8)
-        if i == 0 and jlo == 0:
-            best[0] = 0.0
-        if i > 0:
-            gains = row_gains(i, jlo, jhi)
-            cand = np.empty(width)
-            for t, (a, b) in enumerate(all_types):
-                if a > i:
-                    continue
-                at_range(D[i - a], lo_int[i - a], jlo - b, out=cand)
-                cand += skip_src[i - 1] if t == 0 else gains[t - 1]
-                better = cand > best
-                np.copyto(best, cand, where=better)
-                bp[better] = t
+        jlo, width = int(lo_int[i]), int(widths[i])
+        if i == 0:
+            best = np.full(width, NEG)
+            bp = np.full(width, -1, dtype=np.int8)
+            if jlo == 0:
+                best[0] = 0.0
+        else:
+            gains = row_gains(i, jlo, int(hi[i]))
+            t = np.nonzero(a_of <= i)[0] if i < a_of.max() else slice(None)
+            rows = i - a_of[t]
+            k = (jlo - b_of[t] - lo_int[rows])[:, None] + columns[:width]  # column in the earlier row
+            k = np.where((k >= 0) & (k < widths[rows][:, None]), k, widths[rows][:, None])
+            cand = buffer[offsets[rows][:, None] + k]
+            cand[0] += skip_src[i - 1]
+            cand[1:] += gains if isinstance(t, slice) else gains[t[1:] - 1]
+            choice = cand.argmax(axis=0)
+            best = cand[choice, columns[:width]]
+            codes = choice if isinstance(t, slice) else t[choice]
+            bp = np.where(best > NEG, codes, -1).astype(np.int8)
         # 0-1 beads inside the row: best[j] = max_k (best[k] + sum skip_tgt[k:j]).
-        c = skip_cum[jlo : jhi + 1]
+        c = skip_cum[jlo : jlo + width]
         scanned = np.maximum.accumulate(best - c) + c
         from_left = scanned > best + 1e-12
         if from_left.any():
             best = np.where(from_left, scanned, best)
             bp[from_left] = vertical
-        D.append(best)
+        row = buffer[offsets[i] : offsets[i] + width]
+        row[:] = best
+        D.append(row)
         BP.append(bp)
     return D, BP
 

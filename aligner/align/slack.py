@@ -32,32 +32,53 @@ def window_slack(
         gains = [None] + [scorer.row_gains(i, int(lo[i]), int(hi[i])) for i in range(1, n + 1)]
         fwd, _ = best_scores(lo, hi, types, lambda i, jlo, jhi: gains[i], skip_src, skip_tgt)
     rlo, rhi = m - hi[::-1], m - lo[::-1]
+    a_of = np.array([a for a, _ in types], dtype=np.int64)
+    b_of = np.array([b for _, b in types], dtype=np.int64)
+    by_size = [(a, np.nonzero(a_of == a)[0]) for a in np.unique(a_of)]
+    lo_int = np.asarray(lo, dtype=np.int64)
 
     def reversed_gains(ip: int, jlo: int, jhi: int) -> np.ndarray:
+        """Row ``ip`` of the reversed documents: the bead ending at reversed ``(ip, jp)`` is the one
+        starting at ``(n - ip, m - jp)``, i.e. ending at row ``n - ip + a``, column ``m - jp + b``."""
         out = np.full((len(types), jhi - jlo + 1), -np.inf)
         jp = np.arange(jlo, jhi + 1)
-        for t, (a, b) in enumerate(types):
+        for a, ts in by_size:  # the types of one source size read one earlier row
             r = n - ip + a
             if r > n:
                 continue
-            idx = m - jp + b - int(lo[r])
-            ok = (idx >= 0) & (idx < gains[r].shape[1])
-            out[t, ok] = gains[r][t, idx[ok]]
+            row = gains[r]
+            idx = (m - lo_int[r] + b_of[ts])[:, None] - jp
+            ok = (idx >= 0) & (idx < row.shape[1])
+            out[ts] = np.where(ok, row[ts[:, None], np.where(ok, idx, 0)], -np.inf)
         return out
 
     bwd, _ = best_scores(rlo, rhi, types, reversed_gains, skip_src[::-1], skip_tgt[::-1])
     best = fwd[n][m - int(lo[n])]
     src = np.full((scorer.max_size, n + 1), np.inf)
     tgt = np.full((scorer.max_size, m + 1), np.inf)
-    for i in range(1, n + 1):
-        js = np.arange(int(lo[i]), int(hi[i]) + 1)
-        back = bwd[n - i][(m - js) - int(rlo[n - i])]
+    widths = np.asarray(hi, dtype=np.int64) - lo_int + 1
+    starts = np.concatenate([[0], np.cumsum(widths + 1)])  # forward rows end to end, -inf after each
+    flat_fwd = np.full(int(starts[-1]), -np.inf)
+    for r in range(n + 1):
+        flat_fwd[starts[r] : starts[r] + widths[r]] = fwd[r]
+    for first in range(1, n + 1, _BLOCK):  # rows [first, last): every bead ending there, type by type
+        last = min(n + 1, first + _BLOCK)
+        rows = np.repeat(np.arange(first, last), widths[first:last])
+        cols = lo_int[rows] + np.arange(len(rows)) - np.repeat(np.cumsum(widths[first:last]) - widths[first:last], widths[first:last])
+        back = np.concatenate([bwd[n - i][::-1] for i in range(first, last)])  # bwd row n - i runs from column hi[i] down
+        block_gains = np.concatenate([gains[i] for i in range(first, last)], axis=1)
+        row_starts = np.concatenate([[0], np.cumsum(widths[first : last - 1])])
         for t, (a, b) in enumerate(types):
-            if a > i:
-                continue
-            through = at_range(fwd[i - a], int(lo[i - a]), js[0] - b, np.empty(len(js))) + gains[i][t] + back
+            prev = rows - a
+            k = cols - b - lo_int[np.maximum(prev, 0)]
+            ok = (prev >= 0) & (k >= 0) & (k < widths[np.maximum(prev, 0)])
+            through = flat_fwd[np.where(ok, starts[np.maximum(prev, 0)] + k, -1)] + block_gains[t] + back
             slack = np.where(np.isfinite(through), best - through, np.inf)
-            src[a - 1, i] = min(src[a - 1, i], slack.min())
-            row = tgt[b - 1, js[0] : js[-1] + 1]
-            np.minimum(row, slack, out=row)
+            src[a - 1, first:last] = np.minimum(src[a - 1, first:last], np.minimum.reduceat(slack, row_starts))
+            np.minimum.at(tgt[b - 1], cols, slack)
     return src, tgt
+
+
+_BLOCK = 256
+"""Rows whose beads are weighed together: big enough for numpy to pay, small enough for a long
+document's gains not to be copied whole."""

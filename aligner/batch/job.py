@@ -187,23 +187,33 @@ def run_chunk(pairs: Sequence[DocPair], settings: JobSettings, embedder: Embedde
     return [outcomes[p.doc_id] for p in pairs]
 
 
-def plan_chunks(pairs: Sequence[DocPair], workers: int, max_bytes: int = 96_000, max_docs: int = 64) -> list[list[DocPair]]:
-    """Consecutive chunks of about ``max_bytes`` of input text (at least one document each),
-    smaller when needed to give every worker about four chunks."""
+def plan_chunks(pairs: Sequence[DocPair], workers: int, max_bytes: int = 96_000, max_docs: int = 64,
+                min_bytes: int = 8_000) -> list[list[DocPair]]:
+    """Consecutive chunks of at most ``max_bytes`` of input text (at least one document each), each
+    about ``1 / (2 * workers)`` of the text still to come, so they shrink towards the end (guided
+    scheduling): the last chunks are small, and no worker idles long while another finishes a big one.
+    ``min_bytes`` keeps the smallest worth an encoder call of their own."""
     sizes = [_size(p.src) + _size(p.tgt) for p in pairs]
-    budget = max(1, min(max_bytes, sum(sizes) // max(1, 4 * workers)))
+    remaining = sum(sizes)
     chunks: list[list[DocPair]] = []
     current: list[DocPair] = []
     used = 0
+    budget = _budget(remaining, workers, min_bytes, max_bytes)
     for pair, size in zip(pairs, sizes):
         if current and (used + size > budget or len(current) >= max_docs):
             chunks.append(current)
+            remaining -= used
             current, used = [], 0
+            budget = _budget(remaining, workers, min_bytes, max_bytes)
         current.append(pair)
         used += size
     if current:
         chunks.append(current)
     return chunks
+
+
+def _budget(remaining: int, workers: int, min_bytes: int, max_bytes: int) -> int:
+    return max(1, min(max_bytes, max(min_bytes, remaining // max(1, 2 * workers))))
 
 
 def _size(path: os.PathLike) -> int:

@@ -39,5 +39,9 @@ app.command("tmx-check")(tmx_check)
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. The process is the CLI's own, so NLTK comes without scipy and
+    scikit-learn (:mod:`aligner.segment.lean_nltk`: a second less of start-up)."""
+    from ..segment.lean_nltk import import_nltk_lean
+
+    import_nltk_lean()
     app()

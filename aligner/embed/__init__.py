@@ -6,6 +6,8 @@ or any sentence-transformers model available locally.  Nothing is ever downloade
 """
 from __future__ import annotations
 
+import functools
+
 import logging
 from pathlib import Path
 from typing import Optional, Union
@@ -71,9 +73,10 @@ def _e5_prompt_text(prompt_name: str) -> str:
     return PROMPTS[prompt_name]
 
 
-def _load_onnx(fp32_folder: Path, opts: dict, precision: str) -> Optional[Embedder]:
+def _load_onnx(fp32_folder: Path, opts: dict, precision: str, tokenizer=None) -> Optional[Embedder]:
     """The ONNX Runtime embedder of the e5 folder in ``precision`` (``int8`` or ``fp32``), or None
-    (after a one-line warning) when it cannot be built or loaded here."""
+    (after a one-line warning) when it cannot be built or loaded here. ``tokenizer``: the other
+    build's (the same file)."""
     from aligner.embed.onnx_build import OnnxUnavailable, missing_packages
     from aligner.embed.threads import resolve_threads
 
@@ -95,6 +98,8 @@ def _load_onnx(fp32_folder: Path, opts: dict, precision: str) -> Optional[Embedd
         kwargs = {k: v for k, v in opts.items() if k not in ("num_threads", "prompt_name")}
         if not kwargs.get("prefix"):  # the ONNX folder has no prompt table: use e5's own text
             kwargs["prefix"] = _e5_prompt_text(opts.get("prompt_name") or E5_PROMPT)
+        if tokenizer is not None:
+            kwargs["tokenizer"] = tokenizer
         return OnnxEmbedder(folder, **kwargs, num_threads=threads, precision=precision)
     except ModelError as exc:
         if precision == "int8":
@@ -104,6 +109,15 @@ def _load_onnx(fp32_folder: Path, opts: dict, precision: str) -> Optional[Embedd
         else:
             log.warning("fp32 ONNX encoder unavailable (%s); using torch", exc)
         return None
+
+
+def _exact_of(fast: Embedder, folder: Path, opts: dict, model, cache_dir, device: str) -> Embedder:
+    """The fp32 encoder that checks ``fast`` (int8): the ONNX fp32 build sharing its tokenizer,
+    else whatever ``precision="fp32"`` loads here."""
+    exact = _load_onnx(folder, opts, "fp32", tokenizer=getattr(fast, "tokenizer", None)) if device == "cpu" else None
+    if exact is not None:
+        return exact
+    return load_embedder(model, **dict(opts, cache_dir=cache_dir, precision="fp32", device=device))
 
 
 def load_embedder(model: Optional[Union[str, Path]] = None, device: Optional[str] = None, **opts) -> Embedder:
@@ -158,8 +172,7 @@ def load_embedder(model: Optional[Union[str, Path]] = None, device: Optional[str
             if fast is not None and not recheck:
                 return fast
             if fast is not None:
-                exact = dict(opts, cache_dir=cache_dir, precision="fp32", device=dev)
-                return CheckedEmbedder(fast, lambda: load_embedder(model, **exact))
+                return CheckedEmbedder(fast, functools.partial(_exact_of, fast, folder, dict(opts), model, cache_dir, dev))
             chosen = "fp32"
         if chosen == "fp32" and dev == "cpu" and backend != "torch":
             embedder = _load_onnx(folder, opts, "fp32")

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
+import os
 import shutil
 import time
 import warnings
@@ -24,6 +26,11 @@ from aligner.errors import ModelError
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "model.onnx"
+STAMP_FILE = "verified.json"
+"""The stat of model.onnx when its sha256 was last found right (spares reading it at every load)."""
+SETTLED_S = 2.0
+"""A stamp is written only for a file unchanged this long: a write within the timestamps' granularity
+of the check would otherwise leave a stamp that matches the changed file (git's "racy" entries)."""
 COPIED_FILES = ("tokenizer.json", "config.json", "1_Pooling/config.json", "sentence_bert_config.json")
 OPSET = 17
 FUSION = "onnxruntime.transformers bert, opt_level 1"
@@ -65,10 +72,42 @@ def is_valid(folder: Path, source_id: str, *, marker_file: str, version: int, co
         return False
     if marker.get("config") != config:
         return False
+    return has_sha256(folder / MODEL_FILE, marker.get("sha256"), folder / STAMP_FILE)
+
+
+def has_sha256(path: Path, expected: Optional[str], stamp: Path) -> bool:
+    """True when ``path`` has the sha256 ``expected``. The stamp file records the file's size, times and
+    inode at the last check that found it right; while they match, the file is not read again (about
+    0.35 s per model load). Any write changes its ctime, so an altered file is read and fails."""
     try:
-        return file_sha256(folder / MODEL_FILE) == marker.get("sha256")
+        st = os.stat(path)
     except OSError:
         return False
+    key = {"sha256": expected, "stat": [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]}
+    try:
+        if json.loads(stamp.read_text(encoding="utf-8")) == key:
+            return True
+    except (OSError, ValueError):
+        pass
+    try:
+        if not expected or file_sha256(path) != expected:
+            return False
+    except OSError:
+        return False
+    if time.time() - st.st_ctime_ns / 1e9 > SETTLED_S:
+        _write_stamp(stamp, key)
+    return True
+
+
+def _write_stamp(stamp: Path, key: dict) -> None:
+    """Write the stamp atomically; a read-only cache just goes without."""
+    tmp = stamp.with_name(f".{stamp.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(key), encoding="utf-8")
+        os.replace(tmp, stamp)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def source_id(fp32_folder: Path) -> str:

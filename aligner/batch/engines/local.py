@@ -11,6 +11,7 @@ from typing import Callable, Optional
 from ...embed.base import Embedder
 from ..discover import DocPair
 from ..job import DocOutcome, JobSettings, run_chunk
+from ...segment.lean_nltk import import_nltk_lean
 from ..lifeline import die_with_parent
 from ..store import PartStore
 from . import EngineWork, OnDone
@@ -28,6 +29,7 @@ class _WorkerState:
 
 def _init_worker(loader: Callable[[], Embedder], settings: JobSettings, outdir: Path, parent: int) -> None:
     die_with_parent(parent)
+    import_nltk_lean()  # this process is ours: Punkt without scipy and scikit-learn
     _WorkerState.embedder = loader()
     _WorkerState.settings = settings
     _WorkerState.store = PartStore(outdir)
