@@ -63,11 +63,12 @@ def window_slack(
         flat_fwd[starts[r] : starts[r] + widths[r]] = fwd[r]
     for first in range(1, n + 1, _BLOCK):  # rows [first, last): every bead ending there, type by type
         last = min(n + 1, first + _BLOCK)
-        rows = np.repeat(np.arange(first, last), widths[first:last])
-        cols = lo_int[rows] + np.arange(len(rows)) - np.repeat(np.cumsum(widths[first:last]) - widths[first:last], widths[first:last])
+        row_widths = widths[first:last]
+        row_starts = np.concatenate([[0], np.cumsum(row_widths)[:-1]])  # of each row among the block's cells
+        rows = np.repeat(np.arange(first, last), row_widths)
+        cols = lo_int[rows] + np.arange(len(rows)) - np.repeat(row_starts, row_widths)
         back = np.concatenate([bwd[n - i][::-1] for i in range(first, last)])  # bwd row n - i runs from column hi[i] down
         block_gains = np.concatenate([gains[i] for i in range(first, last)], axis=1)
-        row_starts = np.concatenate([[0], np.cumsum(widths[first : last - 1])])
         for t, (a, b) in enumerate(types):
             prev = rows - a
             k = cols - b - lo_int[np.maximum(prev, 0)]
