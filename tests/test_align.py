@@ -6,7 +6,7 @@ import pytest
 
 from aligner.align.aligner import AlignConfig, Aligner, Side
 from aligner.align.base import Bead
-from aligner.align.dp import DPParams, at_range, pair_types
+from aligner.align.dp import DPParams, pair_types
 
 
 def unit(v: np.ndarray) -> np.ndarray:
@@ -154,11 +154,3 @@ def test_lone_sentences_of_a_gap_are_paired_when_loosely_similar():
     tgt[7] = sentences(1, seed=14)[0]
     beads = align_sides(src, tgt)
     assert ((7,), ()) in pairs(beads) and ((), (7,)) in pairs(beads)
-
-
-def test_at_range_reads_a_band_row_at_consecutive_columns():
-    """Cell ``k`` of the output is the row's column ``first + k`` (the row starts at column ``start``), -inf outside."""
-    row = np.array([1.0, 2.0, 3.0])  # columns 5, 6, 7
-    for first, count in [(3, 7), (5, 3), (6, 1), (0, 3), (8, 2), (7, 4), (4, 0)]:
-        expected = [row[c - 5] if 5 <= c <= 7 else -np.inf for c in range(first, first + count)]
-        assert at_range(row, 5, first, np.full(count, 99.0)).tolist() == expected

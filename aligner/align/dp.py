@@ -108,7 +108,7 @@ def best_scores(lo, hi, types, row_gains, skip_src, skip_tgt) -> tuple[list[np.n
     a_of = np.array([a for a, _ in all_types], dtype=np.int64)
     b_of = np.array([b for _, b in all_types], dtype=np.int64)
     vertical = len(all_types)  # back-pointer code of a 0-1 bead
-    columns = np.arange(int(widths.max()) if n >= 0 else 1)
+    columns = np.arange(int(widths.max()))
     D: list[np.ndarray] = []
     BP: list[np.ndarray] = []
     for i in range(n + 1):
@@ -143,20 +143,6 @@ def best_scores(lo, hi, types, row_gains, skip_src, skip_tgt) -> tuple[list[np.n
         D.append(row)
         BP.append(bp)
     return D, BP
-
-
-def at_range(row: np.ndarray, start: int, first: int, out: np.ndarray) -> np.ndarray:
-    """``row`` (a band row whose first cell is column ``start``) at columns ``first``,
-    ``first + 1``, ... (as many as ``out`` holds), written into ``out``; -inf outside it.
-
-    The DP's hot path: slices, no index arrays (the columns of a band row are consecutive)."""
-    count = len(out)
-    k0 = min(max(start - first, 0), count)  # out[k] is row[first + k - start] for k in [k0, k1)
-    k1 = max(min(start + len(row) - first, count), k0)
-    out[:k0] = NEG
-    out[k0:k1] = row[first + k0 - start : first + k1 - start]
-    out[k1:] = NEG
-    return out
 
 
 def _trace(BP, lo, all_types, n, m, vertical) -> list[tuple[int, int, int, int]]:

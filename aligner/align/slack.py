@@ -11,7 +11,7 @@ from typing import Optional
 
 import numpy as np
 
-from .dp import DPRecord, at_range, best_scores
+from .dp import DPRecord, best_scores
 from .path import Band
 from .scoring import PairScorer
 

@@ -7,7 +7,6 @@ or any sentence-transformers model available locally.  Nothing is ever downloade
 from __future__ import annotations
 
 import functools
-
 import logging
 from pathlib import Path
 from typing import Optional, Union
@@ -114,7 +113,7 @@ def _load_onnx(fp32_folder: Path, opts: dict, precision: str, tokenizer=None) ->
 def _exact_of(fast: Embedder, folder: Path, opts: dict, model, cache_dir, device: str) -> Embedder:
     """The fp32 encoder that checks ``fast`` (int8): the ONNX fp32 build sharing its tokenizer,
     else whatever ``precision="fp32"`` loads here."""
-    exact = _load_onnx(folder, opts, "fp32", tokenizer=getattr(fast, "tokenizer", None)) if device == "cpu" else None
+    exact = _load_onnx(folder, opts, "fp32", tokenizer=getattr(fast, "tokenizer", None))  # int8 is CPU only
     if exact is not None:
         return exact
     return load_embedder(model, **dict(opts, cache_dir=cache_dir, precision="fp32", device=device))

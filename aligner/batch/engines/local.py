@@ -10,8 +10,8 @@ from typing import Callable, Optional
 
 from ...embed.base import Embedder
 from ..discover import DocPair
-from ..job import DocOutcome, JobSettings, run_chunk
 from ...segment.lean_nltk import import_nltk_lean
+from ..job import DocOutcome, JobSettings, run_chunk
 from ..lifeline import die_with_parent
 from ..store import PartStore
 from . import EngineWork, OnDone
