@@ -4,7 +4,10 @@ The pair is built from real bench sentence pairs (or generated ones when ../shar
 ~3% of sentences deleted on each side and boilerplate lines inserted, so the gold is known and the
 accuracy of the banded DP on a long document is reported too.
 
-    python benchmarks/long_document.py [--sentences 10000] [--one-pass] [--precision int8]
+    python benchmarks/long_document.py [--sentences 10000] [--one-pass] [--precision int8] [--backend torch]
+
+``--backend torch --precision fp32 --one-pass`` is the former path (fp32 on sentence-transformers, one
+pass): the baseline to measure in the same run of the machine.
 
 With int8 the close calls are rechecked in fp32 as ``aligner align`` does (the fp32 model's load
 is then part of "align").
@@ -72,10 +75,11 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=10_000)
     parser.add_argument("--one-pass", action="store_true", help="without the second pass (as aligner align --one-pass)")
     parser.add_argument("--precision", default=None, help="encoder precision (int8, fp32, bf16; default: the embedder's auto)")
+    parser.add_argument("--backend", default=None, help="torch: fp32 on sentence-transformers, not ONNX Runtime")
     args = parser.parse_args()
     src, tgt, gold = build(args.sentences)
     t0 = time.perf_counter()
-    embedder = load_embedder(precision=args.precision)  # None: the embedder's auto
+    embedder = load_embedder(precision=args.precision, backend=args.backend)  # None: the embedder's auto
     t1 = time.perf_counter()
     src_s, tgt_s = split("\n".join(src), "id", segmented=True), split("\n".join(tgt), "en", segmented=True)
     emb = embedder.encode([s.text for s in src_s] + [s.text for s in tgt_s])
