@@ -19,6 +19,7 @@ from typing import Callable, Optional, Type
 from filelock import FileLock, Timeout
 
 from aligner.errors import ModelError
+from aligner.umask import current_umask
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +85,7 @@ def build_once(
             tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=parent))
             try:
                 build(tmp)
-                umask = os.umask(0)
-                os.umask(umask)
-                os.chmod(tmp, 0o777 & ~umask)  # mkdtemp made it private; give it normal permissions
+                os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp made it private; give it normal permissions
                 if final.exists():
                     log.info("replacing the incomplete or outdated model folder %s", final)
                     trash = final.with_name(f".{final.name}.old-{os.getpid()}")

@@ -4,8 +4,9 @@ What the int8 build (:mod:`aligner.embed.onnx_int8`) and the fp32 build (:mod:`a
 share: the export of BERT with mean pooling, fused by ONNX Runtime's BERT optimiser
 (:func:`export_fused`), the weights kept beside the graph (:func:`externalize`), and the checksummed
 cache folder (:func:`ensure_onnx_build`: built once under a file lock, a marker with the sha256 of
-each model file written last, rebuilt when a checksum, the build's version or its settings differ). Everything comes from PyPI wheels (torch for the export, ``onnx``
-and ``onnxruntime`` for fusing); nothing is downloaded.
+each model file written last, rebuilt when a checksum, the build's version or its settings differ).
+Everything comes from PyPI wheels (torch for the export, ``onnx`` and ``onnxruntime`` for fusing);
+nothing is downloaded.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from typing import Any, Callable, Iterator, Optional
 
 from aligner.embed.cache import build_once, read_marker, write_marker
 from aligner.errors import ModelError
+from aligner.umask import current_umask
 
 log = logging.getLogger(__name__)
 
@@ -234,9 +236,7 @@ def externalize(path: Path) -> None:
     data.unlink(missing_ok=True)  # onnx appends to an existing data file
     model = onnx.load(str(path))
     onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True, location=DATA_FILE)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(data, 0o666 & ~umask)  # onnx creates it private; the cache folder's other files are not
+    os.chmod(data, 0o666 & ~current_umask())  # onnx creates it private; the cache folder's other files are not
 
 
 def _mean_pooled_class():

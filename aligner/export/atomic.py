@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from typing import IO, Any, Iterator, Union
 
+from aligner.umask import current_umask
+
 PathLike = Union[str, "os.PathLike[str]"]
 
 TEMP_SUFFIX = ".tmp"
@@ -118,7 +120,7 @@ def new_file_mode(target: Path) -> int:
     try:
         return stat.S_IMODE(target.stat().st_mode)
     except OSError:
-        return 0o666 & ~_umask()
+        return 0o666 & ~current_umask()
 
 
 def fsync_folder(folder: Path) -> None:
@@ -129,16 +131,3 @@ def fsync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-def _umask() -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
