@@ -71,8 +71,7 @@ def _window_vectors(plan: FirstPass, close: CloseCalls, known: dict, encode: Enc
     """Vectors of ``plan``'s window texts: exact for a window over a rechecked sentence, else round
     one's vector of the same text (``known``) or ``encode``'s."""
     windows = plan.windows
-    over = [bool(close.src[end - size : end].any()) for size, end in windows.src]
-    over += [bool(close.tgt[end - size : end].any()) for size, end in windows.tgt]
+    over = [bool((close.src if is_src else close.tgt)[end - size : end].any()) for is_src, size, end in windows.sides()]
     exact_at = [k for k, o in enumerate(over) if o]
     fast_at = [k for k, o in enumerate(over) if not o and plan.texts[k] not in known]
     parts = {}

@@ -11,6 +11,7 @@ a clean document, cost nothing extra.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
@@ -18,7 +19,9 @@ import numpy as np
 
 from .base import Bead
 from .dp import DPParams
+from .length_ratio import length_mismatch
 from .near import NearMisses
+from .recut import RecutRule
 from .scoring import ScoringParams
 from .side import Side
 from .windows import window_any
@@ -84,6 +87,9 @@ class RefineConfig:
     many_near_merges: bool = True
     """Many-to-many beads (2-2, 2-3, 3-3 ...) only where the first pass merged or left a sentence
     unaligned: a stretch of confident 1-1 pairs is not re-cut into bigger beads."""
+    recut: Optional[RecutRule] = field(default_factory=RecutRule)
+    """When two neighbouring pairs of a document whose translator often re-cuts sentences become one
+    many-to-many bead (see :mod:`aligner.align.recut`); None: never."""
 
 
 def second_pass_dp(
@@ -119,6 +125,9 @@ class AttachRule:
     loose_gain: Optional[float] = -0.01
     """... or when they stay nearly as alike (cosine falls by less than this) while the pair's
     length ratio moves closer to the document's; None: cosine alone decides."""
+    length_slope: float = 0.0
+    """... by less than ``loose_gain`` plus this much per unit the length mismatch falls: a pair
+    whose target is half as long as its source needs the missing sentence more."""
 
 
 def attach_fragments(
@@ -139,12 +148,12 @@ def attach_fragments(
     joins whose gain came close to a threshold, or to the other neighbour's.
     """
     out = list(spans)
-    off_ratio = _length_mismatch(out, src.lengths, tgt.lengths)
+    off_ratio = length_mismatch(out, src.lengths, tgt.lengths)
     k = 0
     while k < len(out):
         i0, i1, j0, j1 = out[k]
-        lone_src = i1 - i0 == 1 and j1 == j0 and not src.flags[i0]
-        lone_tgt = j1 - j0 == 1 and i1 == i0 and not tgt.flags[j0]
+        lone_src = i1 - i0 == 1 and j1 == j0 and not src.flags[i0] and _has_words(src, i0)
+        lone_tgt = j1 - j0 == 1 and i1 == i0 and not tgt.flags[j0] and _has_words(tgt, j0)
         if not (lone_src or lone_tgt):
             k += 1
             continue
@@ -163,10 +172,12 @@ def attach_fragments(
             if before is None or after is None:
                 continue
             gain = after - before
-            evens = rule.loose_gain is not None and off_ratio(*grown) <= off_ratio(a0, a1, b0, b1)
+            evened = off_ratio(a0, a1, b0, b1) - off_ratio(*grown)
+            evens = rule.loose_gain is not None and evened >= 0
+            loose = rule.loose_gain - rule.length_slope * evened if evens else rule.min_gain
             if near is not None:
-                near.note(gain, rule.loose_gain if evens else rule.min_gain, out[k], out[nb])
-            if gain < rule.min_gain and not (evens and gain >= rule.loose_gain):
+                near.note(gain, loose, out[k], out[nb])
+            if gain < rule.min_gain and not (evens and gain >= loose):
                 continue
             if near is not None and best is not None:
                 near.note(gain, best[0], out[k], out[nb], out[best[1]])
@@ -180,6 +191,15 @@ def attach_fragments(
         del out[max(k, nb)]
         k = min(k, nb) + 1
     return out
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _has_words(side: Side, k: int) -> bool:
+    """Whether sentence ``k`` holds a word of two letters or more: a line of dots, dashes, stray
+    letters and figures (scanned page debris: "....." or a page number, "24 a !") completes no sentence."""
+    return side.texts is None or bool(_WORD.search(side.texts[k]))
 
 
 def pair_lone_neighbours(
@@ -226,22 +246,6 @@ def pair_lone_neighbours(
 
 def _cos(u: np.ndarray, v: np.ndarray) -> float:
     return float(u @ v) / max(float(np.linalg.norm(u)) * float(np.linalg.norm(v)), 1e-12)
-
-
-def _length_mismatch(
-    spans: Sequence[tuple[int, int, int, int]], src_len: np.ndarray, tgt_len: np.ndarray
-) -> Callable[[int, int, int, int], float]:
-    """How far a bead's character-length ratio is from the document's (over the pairs of ``spans``),
-    as ``|log(target / (ratio * source))|`` with one character of smoothing."""
-    pairs = [(i0, i1, j0, j1) for i0, i1, j0, j1 in spans if i1 > i0 and j1 > j0]
-    src_total = sum(float(src_len[i0:i1].sum()) for i0, i1, _, _ in pairs)
-    tgt_total = sum(float(tgt_len[j0:j1].sum()) for _, _, j0, j1 in pairs)
-    ratio = tgt_total / max(src_total, 1.0)
-
-    def mismatch(i0: int, i1: int, j0: int, j1: int) -> float:
-        return abs(float(np.log((tgt_len[j0:j1].sum() + 1) / (ratio * src_len[i0:i1].sum() + 1))))
-
-    return mismatch
 
 
 def merge_neighbourhood(beads: Sequence[Bead], n: int, m: int) -> tuple[np.ndarray, np.ndarray]:

@@ -20,6 +20,7 @@ from .dp import DPParams, DPRecord, pair_types
 from .first_pass import FirstAlignment
 from .near import NearMisses
 from .path import Band, best_path, scored_beads
+from .recut import join_recut_pairs, recut_windows, recuts_often, recuts_often_spans
 from .refine import (
     AttachRule, attach_fragments, merge_neighbourhood, near_merges, pair_lone_neighbours, second_pass_dp,
     text_window_requests, unsettled, window_texts,
@@ -37,14 +38,23 @@ Requests = list[tuple[int, int]]
 
 @dataclass(frozen=True)
 class WindowPlan:
-    """The windows of each side whose text the second pass wants encoded."""
+    """The windows of each side whose text the second pass wants encoded: ``src``/``tgt`` for its DP
+    and its rules, ``src_rules``/``tgt_rules`` for the rules after the DP only (see ``recut``)."""
 
     src: Requests
     tgt: Requests
+    src_rules: Requests = ()
+    tgt_rules: Requests = ()
 
     def texts(self, src: Side, tgt: Side) -> list[str]:
-        """Their texts: source windows, then target windows."""
-        return window_texts(src.texts, self.src) + window_texts(tgt.texts, self.tgt)
+        """Their texts: source windows, target windows, then the rules' source and target windows."""
+        return (window_texts(src.texts, self.src) + window_texts(tgt.texts, self.tgt)
+                + window_texts(src.texts, self.src_rules) + window_texts(tgt.texts, self.tgt_rules))
+
+    def sides(self) -> list[tuple[bool, int, int]]:
+        """``(is_source, size, end)`` of each window, in ``texts`` order."""
+        return ([(True, a, e) for a, e in self.src] + [(False, b, e) for b, e in self.tgt]
+                + [(True, a, e) for a, e in self.src_rules] + [(False, b, e) for b, e in self.tgt_rules])
 
 
 @dataclass
@@ -83,9 +93,14 @@ def plan_windows(first: FirstAlignment, src: Side, tgt: Side, config: AlignConfi
         src_req = [(a, e) for a, e in src_req if src_slack[a - 1, e] <= refine.window_slack]
         tgt_req = [(b, e) for b, e in tgt_req if tgt_slack[b - 1, e] <= refine.window_slack]
         log.debug("second pass: %d of %d windows near the best path", len(src_req) + len(tgt_req), total)
-    if not src_req and not tgt_req:
+    src_cut, tgt_cut = [], []
+    if refine.recut is not None and recuts_often(beads, refine.recut.plan_share):
+        src_cut, tgt_cut = recut_windows(first.spans, src, tgt, refine.recut)
+        src_cut = [w for w in src_cut if w not in set(src_req)]
+        tgt_cut = [w for w in tgt_cut if w not in set(tgt_req)]
+    if not (src_req or tgt_req or src_cut or tgt_cut):
         return None
-    return WindowPlan(src_req, tgt_req)
+    return WindowPlan(src_req, tgt_req, src_cut, tgt_cut)
 
 
 def second_pass(
@@ -98,11 +113,13 @@ def second_pass(
     log.debug("second pass: %d source and %d target windows encoded as text", len(windows.src), len(windows.tgt))
     scorer = first.scorer
     dp = second_pass_dp(first.beads, src.flags, tgt.flags, refine)
+    ns, nt = len(windows.src), len(windows.tgt)
     text_scorer = _second_scorer(
         first, config, dp,
-        _overrides(scorer.src_win, windows.src, vectors[: len(windows.src)]),
-        _overrides(scorer.tgt_win, windows.tgt, vectors[len(windows.src) :]),
+        _overrides(scorer.src_win, windows.src, vectors[:ns]),
+        _overrides(scorer.tgt_win, windows.tgt, vectors[ns : ns + nt]),
     )
+    text_cosine = window_cosine(windows, vectors, src, tgt)
     band = _second_band(first, n, m, refine.band_radius)
     near, record = (trace.near, trace.record) if trace is not None else (None, None)
     if trace is not None:
@@ -110,10 +127,39 @@ def second_pass(
     spans = best_path(text_scorer, band, src.flags, tgt.flags, dp, near=near, record=record)
     if refine.attach_gain is not None:
         rule = AttachRule(config.max_align, config.max_bead, refine.attach_gain, refine.attach_loose_gain)
-        spans = attach_fragments(spans, text_scorer.text_cosine, src, tgt, rule, near)
+        spans = attach_fragments(spans, text_cosine, src, tgt, rule, near)
     if refine.unmerge_margin is not None:
         spans = pair_lone_neighbours(spans, src, tgt, refine.unmerge_margin, near)
+    if refine.recut is not None and recuts_often_spans(spans, refine.recut):
+        spans = join_recut_pairs(spans, text_cosine, src, tgt, refine.recut, near)
+        if refine.attach_gain is not None:
+            rule = AttachRule(config.max_align, config.max_bead, refine.attach_gain, refine.attach_loose_gain,
+                              refine.recut.attach_length_slope)
+            spans = attach_fragments(spans, text_cosine, src, tgt, rule, near)
     return scored_beads(spans, text_scorer, config.calibration, first.best, src.flags, tgt.flags)
+
+
+def window_cosine(windows: WindowPlan, vectors: np.ndarray, src: Side, tgt: Side):
+    """``text_cosine(i0, i1, j0, j1)``: the cosine of a bead's two windows as encoded text, from every
+    window of ``windows`` (a single sentence is its own text); None where a window was not encoded."""
+    src_at: dict[tuple[int, int], int] = {}
+    tgt_at: dict[tuple[int, int], int] = {}
+    for row, (is_src, size, end) in enumerate(windows.sides()):
+        (src_at if is_src else tgt_at)[size, end] = row
+
+    def vector(at: dict, emb: np.ndarray, start: int, end: int) -> Optional[np.ndarray]:
+        if end - start == 1:
+            return emb[start]
+        row = at.get((end - start, end))
+        return None if row is None else vectors[row]
+
+    def text_cosine(i0: int, i1: int, j0: int, j1: int) -> Optional[float]:
+        if i1 <= i0 or j1 <= j0:
+            return None
+        u, v = vector(src_at, src.embeddings, i0, i1), vector(tgt_at, tgt.embeddings, j0, j1)
+        return None if u is None or v is None else float(u @ v)
+
+    return text_cosine
 
 
 def _overrides(windows: np.ndarray, requests: Requests = (), vectors: Optional[np.ndarray] = None) -> WindowOverrides:
