@@ -46,11 +46,13 @@ class RecutRule:
     """The union's text cosine minus the better pair's, at least."""
     min_crossing: float = -0.06
     """The better crossing cosine (one pair's source with the other's target) minus the weaker pair's, at least."""
+    attach_gain: float = 0.0
+    """Then lone sentences join a neighbouring pair again (``refine.attach_fragments``): where the
+    pair's texts stay at least as alike with it (the second pass's own rule asks for a gain) ..."""
     attach_length_slope: float = 0.1
-    """Then lone sentences join a neighbouring pair again (``refine.attach_fragments``), the cosine
-    allowed to fall by this much more per unit the join evens out the pair's length mismatch: in
-    such a document a sentence left alone next to a lopsided pair is more often a piece the
-    translator split off than a deletion."""
+    """... or where the cosine falls by less than the loose allowance plus this much per unit the
+    join evens out the pair's length mismatch: in such a document a sentence left alone next to a
+    pair is more often a piece the translator split off than a deletion."""
     max_chars: int = 1000
     """Windows longer than this are not encoded (the second pass's ``max_window_chars``), so not joined."""
 

@@ -193,13 +193,13 @@ def attach_fragments(
     return out
 
 
-_WORD = re.compile(r"[^\W\d_]{2,}")
+_WORD_OR_NUMBER = re.compile(r"[^\W_]{2,}")
 
 
 def _has_words(side: Side, k: int) -> bool:
-    """Whether sentence ``k`` holds a word of two letters or more: a line of dots, dashes, stray
-    letters and figures (scanned page debris: "....." or a page number, "24 a !") completes no sentence."""
-    return side.texts is None or bool(_WORD.search(side.texts[k]))
+    """Whether sentence ``k`` holds a word or a number of two characters or more: a line of dots,
+    dashes and stray letters (scanned page debris, "....." or "- _-") completes no sentence."""
+    return side.texts is None or bool(_WORD_OR_NUMBER.search(side.texts[k]))
 
 
 def pair_lone_neighbours(

@@ -133,7 +133,7 @@ def second_pass(
     if refine.recut is not None and recuts_often_spans(spans, refine.recut):
         spans = join_recut_pairs(spans, text_cosine, src, tgt, refine.recut, near)
         if refine.attach_gain is not None:
-            rule = AttachRule(config.max_align, config.max_bead, refine.attach_gain, refine.attach_loose_gain,
+            rule = AttachRule(config.max_align, config.max_bead, refine.recut.attach_gain, refine.attach_loose_gain,
                               refine.recut.attach_length_slope)
             spans = attach_fragments(spans, text_cosine, src, tgt, rule, near)
     return scored_beads(spans, text_scorer, config.calibration, first.best, src.flags, tgt.flags)
