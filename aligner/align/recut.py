@@ -6,11 +6,11 @@ balanced; the union's texts are about as alike as the better pair's, and each so
 content with the other pair's target. Summed vectors cannot see this and the DP's bead prior keeps
 two 1-1 pairs, so this rule joins them afterwards, on the texts and lengths of both.
 
-It runs only in a document whose translator re-cuts sentences often: one where many of the first
-pass's pairs are not 1-1 (on ../shared/bench, the natural de-fr document: 0.33; the id-en sets: at
-most 0.19, their merges made by a script or a rare verse joined). Where nearly every pair is 1-1,
+It runs only in a document whose translator re-cuts sentences often: one where many pairs are not
+1-1 (on ../shared/bench, the natural de-fr document: 0.33 after the second pass's DP; the id-en sets
+at most 0.19, their merges made by a script or a rare verse joined). Where nearly every pair is 1-1,
 lopsided neighbours are loose translations side by side, and joining them would be wrong (on the
-Bible, the same tests join 24 pairs of correct 1-1 beads).
+Bible the same tests would join 21 pairs of correct 1-1 beads, on the news sets 3).
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from .base import Bead
 from .length_ratio import length_mismatch
 from .near import NearMisses, Span
 from .side import Side
@@ -33,11 +32,12 @@ class RecutRule:
     """When two neighbouring pairs become one many-to-many bead (see :func:`join_recut_pairs`)."""
 
     plan_share: float = 0.15
-    """The second pass encodes the rule's windows where at least this share of the first pass's pairs is not 1-1 ..."""
+    """The second pass encodes the rule's windows where at least this share of the first pass's
+    pairs is not 1-1 ..."""
     min_share: float = 0.2
-    """... and the rule runs where, after the DP, this share is below the lower bound (one-sided 95 %)
-    of the share of its pairs that are not 1-1: a long natural document, not a short one that has a
-    few merges by chance."""
+    """... and the rule runs where, after its DP, the lower bound (one-sided 95 %, Wilson's) of the
+    share of pairs that are not 1-1 is at least this: a long natural document, not a short one with
+    a few merges by chance."""
     max_side: int = 3
     """Most sentences on one side of the joined bead."""
     min_length_gain: float = 0.45
@@ -53,24 +53,32 @@ class RecutRule:
     """... or where the cosine falls by less than the loose allowance plus this much per unit the
     join evens out the pair's length mismatch: in such a document a sentence left alone next to a
     pair is more often a piece the translator split off than a deletion."""
+    split_text_gain: float = 0.02
+    """A many-to-many bead of the DP whose parts are not lopsided (below ``min_length_gain``) splits
+    into its best two pairs unless its texts are at least this much more alike than the better part's."""
     max_chars: int = 1000
     """Windows longer than this are not encoded (the second pass's ``max_window_chars``), so not joined."""
 
 
-def recuts_often(beads: Sequence[Bead], min_share: float) -> bool:
-    """Whether at least ``min_share`` of the pair beads are not 1-1 (and there are pairs)."""
-    pairs = [b for b in beads if b.src and b.tgt]
-    return bool(pairs) and sum(1 for b in pairs if len(b.src) + len(b.tgt) > 2) >= min_share * len(pairs)
+def _shares(spans: Sequence[Span]) -> tuple[int, int]:
+    """The pairs of ``spans`` that are not 1-1, and all pairs."""
+    sizes = [i1 - i0 + j1 - j0 for i0, i1, j0, j1 in spans if i1 > i0 and j1 > j0]
+    return sum(1 for size in sizes if size > 2), len(sizes)
 
 
-def recuts_often_spans(spans: Sequence[Span], rule: RecutRule) -> bool:
+def may_recut(spans: Sequence[Span], rule: RecutRule) -> bool:
+    """Whether the first pass's ``spans`` make the rule's windows worth encoding (``rule.plan_share``)."""
+    many, n = _shares(spans)
+    return n > 0 and many >= rule.plan_share * n
+
+
+def recuts_often(spans: Sequence[Span], rule: RecutRule) -> bool:
     """Whether the pairs of ``spans`` that are not 1-1 are, with 95 % confidence (Wilson's lower bound),
     at least ``rule.min_share`` of all pairs."""
-    sizes = [(i1 - i0, j1 - j0) for i0, i1, j0, j1 in spans if i1 > i0 and j1 > j0]
-    n = len(sizes)
+    many, n = _shares(spans)
     if not n:
         return False
-    p, z = sum(1 for a, b in sizes if a + b > 2) / n, 1.645
+    p, z = many / n, 1.645
     lower = (p + z * z / (2 * n) - z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / (1 + z * z / n)
     return bool(lower >= rule.min_share)
 
@@ -173,6 +181,43 @@ def _join_once(
         if k in joined:
             out.append(joined[k])
         elif k not in taken:
+            out.append(span)
+    return out
+
+
+def split_unfounded(
+    spans: list[Span], text_cosine: TextCosine, src: Side, tgt: Side, rule: RecutRule,
+    near: Optional[NearMisses] = None,
+) -> list[Span]:
+    """Split each many-to-many bead (up to ``rule.max_side`` a side) that the evidence of a re-cut does
+    not found: its best two pairs (the split with the largest summed cosine) are not lopsided in
+    opposite ways (``min_length_gain``) and its texts are not clearly more alike than the better
+    pair's (``split_text_gain``). Two translations side by side make such a bead; a re-cut does not."""
+    mismatch = length_mismatch(spans, src.lengths, tgt.lengths)
+    out: list[Span] = []
+    for span in spans:
+        i0, i1, j0, j1 = span
+        if not (2 <= i1 - i0 <= rule.max_side and 2 <= j1 - j0 <= rule.max_side):
+            out.append(span)
+            continue
+        union = text_cosine(*span)
+        best = None
+        for i in range(i0 + 1, i1):
+            for j in range(j0 + 1, j1):
+                a, b = (i0, i, j0, j), (i, i1, j, j1)
+                ca, cb = text_cosine(*a), text_cosine(*b)
+                if ca is not None and cb is not None and (best is None or ca + cb > best[0]):
+                    best = (ca + cb, a, b, max(ca, cb))
+        if union is None or best is None:
+            out.append(span)
+            continue
+        _, a, b, better = best
+        evened = mismatch(*a) + mismatch(*b) - 2 * mismatch(*span)
+        if near is not None:
+            near.note(union - better, rule.split_text_gain, span, a, b)
+        if evened < rule.min_length_gain and union - better < rule.split_text_gain:
+            out += [a, b]
+        else:
             out.append(span)
     return out
 

@@ -20,7 +20,7 @@ from .dp import DPParams, DPRecord, pair_types
 from .first_pass import FirstAlignment
 from .near import NearMisses
 from .path import Band, best_path, scored_beads
-from .recut import join_recut_pairs, recut_windows, recuts_often, recuts_often_spans
+from .recut import join_recut_pairs, may_recut, recut_windows, recuts_often, split_unfounded
 from .refine import (
     AttachRule, attach_fragments, merge_neighbourhood, near_merges, pair_lone_neighbours, second_pass_dp,
     text_window_requests, unsettled, window_texts,
@@ -94,7 +94,7 @@ def plan_windows(first: FirstAlignment, src: Side, tgt: Side, config: AlignConfi
         tgt_req = [(b, e) for b, e in tgt_req if tgt_slack[b - 1, e] <= refine.window_slack]
         log.debug("second pass: %d of %d windows near the best path", len(src_req) + len(tgt_req), total)
     src_cut, tgt_cut = [], []
-    if refine.recut is not None and recuts_often(beads, refine.recut.plan_share):
+    if refine.recut is not None and may_recut(first.spans, refine.recut):
         src_cut, tgt_cut = recut_windows(first.spans, src, tgt, refine.recut)
         src_cut = [w for w in src_cut if w not in set(src_req)]
         tgt_cut = [w for w in tgt_cut if w not in set(tgt_req)]
@@ -130,7 +130,9 @@ def second_pass(
         spans = attach_fragments(spans, text_cosine, src, tgt, rule, near)
     if refine.unmerge_margin is not None:
         spans = pair_lone_neighbours(spans, src, tgt, refine.unmerge_margin, near)
-    if refine.recut is not None and recuts_often_spans(spans, refine.recut):
+    if refine.recut is not None:
+        spans = split_unfounded(spans, text_cosine, src, tgt, refine.recut, near)
+    if refine.recut is not None and recuts_often(spans, refine.recut):
         spans = join_recut_pairs(spans, text_cosine, src, tgt, refine.recut, near)
         if refine.attach_gain is not None:
             rule = AttachRule(config.max_align, config.max_bead, refine.recut.attach_gain, refine.attach_loose_gain,
