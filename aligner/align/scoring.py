@@ -318,17 +318,6 @@ class PairScorer:
             sim = (1.0 - self._text_weight) * sim + self._text_weight * text
         return sim / self.scale
 
-    def text_cosine(self, i0: int, i1: int, j0: int, j1: int) -> float | None:
-        """Cosine of the bead's two windows as encoded text, or None where a multi-sentence window
-        was not encoded (a single sentence is its own text)."""
-        a, b = i1 - i0, j1 - j0
-        if self._text is None or not (1 <= a <= self.max_size and 1 <= b <= self.max_size):
-            return None
-        src, tgt, _, _ = self._text
-        if (a > 1 and src.index[a - 1, i1] < 0) or (b > 1 and tgt.index[b - 1, j1] < 0):
-            return None
-        return float(src.take(self.src_win, i1)[a - 1] @ tgt.take(self.tgt_win, j1)[b - 1])
-
 
 def _normalised(text: str) -> str:
     """Case-folded letters, digits and single spaces: what "the same line" compares."""

@@ -96,8 +96,8 @@ def plan_windows(first: FirstAlignment, src: Side, tgt: Side, config: AlignConfi
     src_cut, tgt_cut = [], []
     if refine.recut is not None and may_recut(first.spans, refine.recut):
         src_cut, tgt_cut = recut_windows(first.spans, src, tgt, refine.recut)
-        src_cut = [w for w in src_cut if w not in set(src_req)]
-        tgt_cut = [w for w in tgt_cut if w not in set(tgt_req)]
+        src_cut = sorted(set(src_cut) - set(src_req))
+        tgt_cut = sorted(set(tgt_cut) - set(tgt_req))
     if not (src_req or tgt_req or src_cut or tgt_cut):
         return None
     return WindowPlan(src_req, tgt_req, src_cut, tgt_cut)
@@ -131,14 +131,23 @@ def second_pass(
     if refine.unmerge_margin is not None:
         spans = pair_lone_neighbours(spans, src, tgt, refine.unmerge_margin, near)
     if refine.recut is not None:
-        spans = split_unfounded(spans, text_cosine, src, tgt, refine.recut, near)
-    if refine.recut is not None and recuts_often(spans, refine.recut):
-        spans = join_recut_pairs(spans, text_cosine, src, tgt, refine.recut, near)
-        if refine.attach_gain is not None:
-            rule = AttachRule(config.max_align, config.max_bead, refine.recut.attach_gain, refine.attach_loose_gain,
-                              refine.recut.attach_length_slope)
-            spans = attach_fragments(spans, text_cosine, src, tgt, rule, near)
+        spans = _recut(spans, text_cosine, src, tgt, config, near)
     return scored_beads(spans, text_scorer, config.calibration, first.best, src.flags, tgt.flags)
+
+
+def _recut(spans, text_cosine, src: Side, tgt: Side, config: AlignConfig, near: Optional[NearMisses]):
+    """Many-to-many beads that no re-cut founds split; in a document that re-cuts often, re-cut pairs
+    joined and lone sentences attached again, more readily (see :mod:`aligner.align.recut`)."""
+    refine, rule = config.refine, config.refine.recut
+    spans = split_unfounded(spans, text_cosine, src, tgt, rule, near)
+    if not recuts_often(spans, rule):
+        return spans
+    spans = join_recut_pairs(spans, text_cosine, src, tgt, rule, near)
+    if refine.attach_gain is None:
+        return spans
+    attach = AttachRule(config.max_align, config.max_bead, rule.attach_gain, refine.attach_loose_gain,
+                        rule.attach_length_slope)
+    return attach_fragments(spans, text_cosine, src, tgt, attach, near)
 
 
 def window_cosine(windows: WindowPlan, vectors: np.ndarray, src: Side, tgt: Side):
