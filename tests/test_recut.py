@@ -9,7 +9,7 @@ import pytest
 
 from aligner.align.aligner import Side
 from aligner.align.recut import RecutRule, join_recut_pairs, recut_windows, recuts_often, split_unfounded
-from aligner.align.refine import AttachRule, attach_fragments
+from aligner.align.refine import AttachRule, RefineConfig, attach_fragments
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "bench" / "de-fr-textberg-dev" / "dev"
 
@@ -99,11 +99,11 @@ def test_the_rule_runs_only_where_the_translator_re_cuts_often():
 
 
 def test_windows_are_requested_around_candidate_pairs_only():
-    src_req, tgt_req = recut_windows(SPANS, *RECUT, RecutRule())
+    src_req, tgt_req = recut_windows(SPANS, *RECUT, RecutRule(), RefineConfig().max_window_chars)
     # Around the union of pairs 0 and 1 (sentences 0-1, one more on each side: 0-2), windows of 2 and 3.
     assert src_req == [(2, 2), (2, 3), (3, 3)] and tgt_req == [(2, 2), (2, 3), (3, 3)]
     balanced = _sides([100, 100, 100, 100], [100, 100, 100, 100])
-    assert recut_windows(SPANS, *balanced, RecutRule()) == ([], [])
+    assert recut_windows(SPANS, *balanced, RecutRule(), RefineConfig().max_window_chars) == ([], [])
 
 
 def test_in_a_re_cut_document_a_lopsided_pair_takes_the_piece_split_off_it():

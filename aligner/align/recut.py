@@ -61,8 +61,6 @@ class RecutRule:
     split_text_gain: float = 0.02
     """A many-to-many bead of the DP whose parts are not lopsided (below ``min_length_gain``) splits
     into its best two pairs unless its texts are at least this much more alike than the better part's."""
-    max_chars: int = 1000
-    """Windows longer than this are not encoded (the second pass's ``max_window_chars``), so not joined."""
 
 
 def _shares(spans: Sequence[Span]) -> tuple[int, int]:
@@ -117,18 +115,20 @@ def _candidates(spans: Sequence[Span], src: Side, tgt: Side, rule: RecutRule) ->
     return out
 
 
-def recut_windows(spans: Sequence[Span], src: Side, tgt: Side, rule: RecutRule) -> tuple[list, list]:
+def recut_windows(
+    spans: Sequence[Span], src: Side, tgt: Side, rule: RecutRule, max_chars: int
+) -> tuple[list, list]:
     """The windows ``(size, end)`` per side that judging the candidate pairs of ``spans`` (the first
     pass's) may need encoded: those of 2 to ``rule.max_side`` sentences within one sentence of a
     candidate's union (the second pass may cut a little differently, and a joined bead may take
-    its neighbour), up to ``rule.max_chars`` characters."""
+    its neighbour), up to ``max_chars`` characters (the second pass's ``max_window_chars``)."""
     src_req, tgt_req = set(), set()
     for _, (i0, i1, j0, j1) in _candidates(spans, src, tgt, rule):
         for req, lo, hi, side in ((src_req, i0, i1, src), (tgt_req, j0, j1, tgt)):
             lo, hi = max(lo - 1, 0), min(hi + 1, len(side))
             for size in range(2, rule.max_side + 1):
                 for end in range(lo + size, hi + 1):
-                    if _chars(side.lengths, end - size, end) <= rule.max_chars:
+                    if _chars(side.lengths, end - size, end) <= max_chars:
                         req.add((size, end))
     return sorted(src_req), sorted(tgt_req)
 

@@ -95,7 +95,7 @@ def plan_windows(first: FirstAlignment, src: Side, tgt: Side, config: AlignConfi
         log.debug("second pass: %d of %d windows near the best path", len(src_req) + len(tgt_req), total)
     src_cut, tgt_cut = [], []
     if refine.recut is not None and may_recut(first.spans, refine.recut):
-        src_cut, tgt_cut = recut_windows(first.spans, src, tgt, refine.recut)
+        src_cut, tgt_cut = recut_windows(first.spans, src, tgt, refine.recut, refine.max_window_chars)
         src_cut = sorted(set(src_cut) - set(src_req))
         tgt_cut = sorted(set(tgt_cut) - set(tgt_req))
     if not (src_req or tgt_req or src_cut or tgt_cut):
@@ -110,7 +110,8 @@ def second_pass(
     """The final beads, given one unit vector per window text (``vectors``, in ``windows.texts`` order);
     ``trace`` collects what finding the close calls needs."""
     refine, n, m = config.refine, len(src), len(tgt)
-    log.debug("second pass: %d source and %d target windows encoded as text", len(windows.src), len(windows.tgt))
+    log.debug("second pass: %d source and %d target windows encoded as text (and %d for its rules only)",
+              len(windows.src), len(windows.tgt), len(windows.src_rules) + len(windows.tgt_rules))
     scorer = first.scorer
     dp = second_pass_dp(first.beads, src.flags, tgt.flags, refine)
     ns, nt = len(windows.src), len(windows.tgt)
